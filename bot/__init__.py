@@ -1,0 +1,22 @@
+"""The 青年之声 WeChat official-account bot."""
+from __future__ import annotations
+
+from flask import Flask
+
+from bot.settings import Settings, load_settings
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the Flask app around one set of services."""
+    from bot import cli, webhook
+    from bot.logs import setup_logging
+    from bot.services import Services
+
+    setup_logging()
+    settings = settings or load_settings()
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.wechat.max_body_bytes
+    app.extensions["youthvoice"] = Services(settings)
+    app.register_blueprint(webhook.bp)
+    cli.init_app(app)
+    return app

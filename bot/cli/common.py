@@ -1,0 +1,28 @@
+"""Helpers shared by the command modules."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import click
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from bot.services import Services
+
+
+def services() -> Services:
+    """The services of the app the command runs in."""
+    return current_app.extensions["youthvoice"]
+
+
+@contextmanager
+def session() -> Iterator[Session]:
+    """A committed-on-success session; errors become a clean CLI failure."""
+    with services().db.session() as s:
+        yield s
+
+
+def fail(message: str) -> None:
+    """Stop with a message on stderr and exit status 1."""
+    raise click.ClickException(message)

@@ -1,0 +1,97 @@
+"""The SQL database: engine, sessions, and the schema's migrations."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.settings import PROJECT_ROOT
+
+MIGRATIONS = PROJECT_ROOT / "migrations"
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine with short timeouts so no request outlives WeChat's 5 seconds."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(url)
+    args: dict[str, Any] = {}
+    if parsed.get_backend_name() == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+        args = {"connect_timeout": 2, "options": "-c statement_timeout=3000 -c lock_timeout=3000"}
+    return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=10,
+                         pool_timeout=2, connect_args=args)
+
+
+def _sqlite_engine(url: str) -> Engine:
+    """SQLite with WAL, foreign keys and a busy timeout."""
+    database = make_url(url).database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": 3, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.close()
+
+    return engine
+
+
+class Database:
+    """One engine and its session factory."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        """The backend's name: sqlite or postgresql."""
+        return self.engine.dialect.name
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session that commits on success and rolls back on any error."""
+        session = self.sessions()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def ping(self) -> bool:
+        """Whether the database answers."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            return True
+        except Exception:  # noqa: BLE001 - any failure means "down" for a health check
+            return False
+
+    def upgrade(self) -> None:
+        """Create or upgrade the schema to the newest migration."""
+        from alembic import command
+
+        command.upgrade(alembic_config(self.url), "head")
+
+
+def alembic_config(url: str) -> Any:
+    """An Alembic config pointing at this project's migrations."""
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg

@@ -1,0 +1,36 @@
+"""The long-lived parts of one running bot: settings, database, store, clock."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+from bot.db import Database
+from bot.settings import Settings
+from bot.store import Store, connect
+
+
+class Services:
+    """Built once per process and shared by the webhook, the CLI and the scheduler."""
+
+    def __init__(self, settings: Settings, clock: Callable[[], dt.datetime] | None = None) -> None:
+        self.settings = settings
+        self.tz = ZoneInfo(settings.scheduler.timezone)
+        self.db = Database(settings.database.url)
+        self.store = Store(connect(settings.redis.url, settings.redis.socket_timeout_seconds))
+        self.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
+
+    def now(self) -> dt.datetime:
+        """The current time in the configured time zone."""
+        return self.clock().astimezone(self.tz)
+
+    def close(self) -> None:
+        """Release the database pool and the store's connections."""
+        self.db.engine.dispose()
+        self.store.redis.close()
+
+    def late_reply(self, openid: str, reply: object) -> None:
+        """A reply that missed WeChat's deadline; delivered later when the outbox exists."""
+        import logging
+
+        logging.getLogger(__name__).warning("late reply to %s dropped: %r", openid, reply)

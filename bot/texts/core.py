@@ -1,0 +1,28 @@
+"""Sentences of the platform itself: welcome, help, binding, errors."""
+
+TEXTS: dict[str, str] = {
+    "welcome": "欢迎关注东莞“青年之声”！\n{help}",
+    "welcome.scene": "欢迎通过“{scene}”关注东莞“青年之声”！\n{help}",
+    "help.header": "您可以发送以下文字：",
+    "help.youth": "【项目】本月重磅项目展示\n【投票 N】为第 N 号项目点赞\n【排行】点赞排行榜\n"
+                  "【规则】点赞规则\n【专家榜】本季度优秀专家",
+    "help.org_admin": "【申报】填写激励计划申请意向表\n【我的申报】查看申报与审核状态",
+    "help.expert": "【我的排名】本月评估结果与季度排名",
+    "help.supervisor": "【督导】查看所督导镇街的平台数据",
+    "help.platform_admin": "【管理】查看待审核的申报与本月大赛状态",
+    "help.bind": "【绑定 绑定码】组织管理员或专家绑定身份",
+    "help.footer": "也可以使用下方菜单。",
+    "bind.usage": "请发送“绑定”加上绑定码，例如：绑定 ABCD2345",
+    "bind.ok": "绑定成功！您已成为“{name}”的{role}。\n{help}",
+    "bind.invalid": "绑定码无效、已使用或已过期，请核对后重试（还可尝试 {left} 次），或联系团市委宣传部重新获取。",
+    "bind.locked": "绑定码错误次数过多，请一小时后再试。",
+    "bind.role.org": "管理员",
+    "bind.role.expert": "专家",
+    "bind.role.supervisor": "督导专员",
+    "cancel.nothing": "当前没有进行中的操作。发送“帮助”查看可用功能。",
+    "unknown.text": "抱歉，没有理解“{text}”。\n{help}",
+    "unsupported.type": "暂时只能处理文字消息和菜单点击。\n{help}",
+    "error.generic": "系统开小差了，请稍后再试。您的操作没有被记录，可以重新发送。",
+    "error.busy": "系统繁忙，请稍后再试。您的操作没有被记录，可以重新发送。",
+    "error.slow": "您的上一条消息还在处理中，请稍候。",
+}

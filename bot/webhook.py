@@ -1,0 +1,96 @@
+"""The thin Flask views: /wechat and /healthz."""
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from wechatpy.crypto import WeChatCrypto
+
+from bot import dispatch
+from bot.logs import clear_request
+from bot.services import Services
+from bot.wechat import protocol
+
+log = logging.getLogger(__name__)
+bp = Blueprint("wechat", __name__)
+
+
+def services() -> Services:
+    """The running bot's services."""
+    return current_app.extensions["youthvoice"]
+
+
+def _query() -> tuple[str, str, str]:
+    args = request.args
+    return args.get("signature", ""), args.get("timestamp", ""), args.get("nonce", "")
+
+
+@bp.get("/wechat")
+def verify() -> Response:
+    """URL verification: echo echostr when the signature is right."""
+    signature, timestamp, nonce = _query()
+    try:
+        protocol.check_signature(services().settings.wechat.token, signature, timestamp, nonce)
+    except protocol.Forbidden:
+        return Response("forbidden", status=403, mimetype="text/plain")
+    return Response(request.args.get("echostr", ""), mimetype="text/plain")
+
+
+@bp.post("/wechat")
+def receive() -> Response:
+    """A message or event: authenticate, decrypt, deliver once, answer."""
+    svc = services()
+    if (request.content_length or 0) > svc.settings.wechat.max_body_bytes:
+        return Response("too large", status=413, mimetype="text/plain")
+    try:
+        body = _read_body(svc)
+        return _answer(svc, body)
+    except protocol.Forbidden as exc:
+        log.warning("webhook: refused (%s)", exc)
+        return Response("forbidden", status=403, mimetype="text/plain")
+    except protocol.BadRequest as exc:
+        log.warning("webhook: bad request (%s)", exc)
+        return Response("bad request", status=400, mimetype="text/plain")
+    finally:
+        clear_request()
+
+
+def _read_body(svc: Services) -> bytes:
+    """Check the signature and return the plaintext XML."""
+    wx = svc.settings.wechat
+    signature, timestamp, nonce = _query()
+    protocol.check_signature(wx.token, signature, timestamp, nonce)
+    body = request.get_data(cache=False)
+    if len(body) > wx.max_body_bytes:
+        raise protocol.BadRequest("body over the limit")
+    if request.args.get("encrypt_type", "raw") != "aes":
+        return body
+    if not wx.encoding_aes_key:
+        raise protocol.BadRequest("safe mode message but no EncodingAESKey configured")
+    return protocol.decrypt(_crypto(svc), body, wx.token, request.args.get("msg_signature", ""),
+                            timestamp, nonce)
+
+
+def _answer(svc: Services, plain: bytes) -> Response:
+    """Deliver the message and answer, encrypted when the request was."""
+    incoming = protocol.to_incoming(plain)
+    body = dispatch.deliver(svc, incoming, lambda r: protocol.render(r, incoming))
+    if body != b"success" and request.args.get("encrypt_type") == "aes":
+        _, timestamp, nonce = _query()
+        body = _crypto(svc).encrypt_message(body.decode(), nonce, timestamp).encode()
+    return Response(body, mimetype="application/xml" if body != b"success" else "text/plain")
+
+
+def _crypto(svc: Services) -> WeChatCrypto:
+    wx = svc.settings.wechat
+    return WeChatCrypto(wx.token, wx.encoding_aes_key, wx.app_id)
+
+
+@bp.get("/healthz")
+def healthz() -> tuple[Response, int]:
+    """Whether the database and the store answer."""
+    svc = services()
+    state = {"database": "ok" if svc.db.ping() else "down",
+             "redis": "ok" if svc.store.ping() else "down"}
+    ok = all(v == "ok" for v in state.values())
+    return jsonify(status="ok" if ok else "degraded", **state), 200 if ok else 503

@@ -1,0 +1,1 @@
+"""WeChat's protocol: webhook signatures and crypto, message parsing, the server API client."""

@@ -1,0 +1,120 @@
+"""The webhook's wire protocol: signatures, safe-mode crypto, parsing and rendering."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import Any
+
+import xmltodict
+from defusedxml import ElementTree as SafeET
+from defusedxml.common import DefusedXmlException
+from wechatpy import parse_message
+from wechatpy.crypto import WeChatCrypto
+from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
+from wechatpy.replies import ArticlesReply, TextReply
+
+from bot.context import Incoming, Reply
+
+MAX_TEXT_BYTES = 2048
+MAX_ARTICLES = 8
+
+
+class BadRequest(ValueError):
+    """The body cannot be understood: answered with a clean 400."""
+
+
+class Forbidden(ValueError):
+    """The signature is wrong: answered with 403."""
+
+
+def sign(*parts: str) -> str:
+    """WeChat's signature: sha1 of the sorted parts joined."""
+    return hashlib.sha1("".join(sorted(parts)).encode()).hexdigest()
+
+
+def check_signature(token: str, signature: str, timestamp: str, nonce: str) -> None:
+    """Verify the request's signature in constant time."""
+    expected = sign(token, timestamp, nonce)
+    if not hmac.compare_digest(expected, (signature or "").lower()):
+        raise Forbidden("signature")
+
+
+def check_xml(body: bytes) -> dict[str, Any]:
+    """Parse XML refusing DTDs and entities, and return its <xml> fields."""
+    try:
+        root = SafeET.fromstring(body, forbid_dtd=True)
+    except (SafeET.ParseError, DefusedXmlException, ValueError) as exc:
+        raise BadRequest(f"malformed XML: {exc}") from exc
+    if root.tag != "xml":
+        raise BadRequest("the root element is not <xml>")
+    return {child.tag: (child.text or "") for child in root}
+
+
+def decrypt(crypto: WeChatCrypto, body: bytes, token: str, msg_signature: str,
+            timestamp: str, nonce: str) -> bytes:
+    """Verify msg_signature over the ciphertext and decrypt the message."""
+    fields = check_xml(body)
+    encrypted = fields.get("Encrypt")
+    if not encrypted:
+        raise BadRequest("no <Encrypt> in a safe-mode message")
+    if not hmac.compare_digest(sign(token, timestamp, nonce, encrypted), (msg_signature or "").lower()):
+        raise Forbidden("msg_signature")
+    try:
+        plain = crypto.decrypt_message(body, msg_signature, timestamp, nonce)
+    except (InvalidAppIdException, InvalidSignatureException) as exc:
+        raise Forbidden(type(exc).__name__) from exc
+    except Exception as exc:  # noqa: BLE001 - any decrypt failure is the sender's fault
+        raise BadRequest(f"cannot decrypt: {type(exc).__name__}") from exc
+    return plain.encode() if isinstance(plain, str) else plain
+
+
+def to_incoming(body: bytes) -> Incoming:
+    """Parse a plaintext message into an Incoming."""
+    fields = check_xml(body)
+    if not fields.get("FromUserName"):
+        raise BadRequest("no FromUserName")
+    msg = parse_message(body.decode("utf-8", errors="replace"))
+    create = fields.get("CreateTime", "0")
+    return Incoming(
+        openid=fields["FromUserName"],
+        type=msg.type if msg.type in KNOWN_TYPES else "unknown",
+        create_time=int(create) if create.isdigit() else 0,
+        text=(fields.get("Content") or "").strip() if msg.type == "text" else "",
+        event=(fields.get("Event") or "").lower(),
+        event_key=fields.get("EventKey") or "",
+        msg_id=fields.get("MsgId") or "",
+        raw={**fields, "ToUserName": fields.get("ToUserName", "")},
+    )
+
+
+KNOWN_TYPES = {"text", "image", "voice", "shortvideo", "video", "location", "link", "event",
+               "miniprogrampage"}
+
+
+def fit_text(text: str, limit: int = MAX_TEXT_BYTES) -> str:
+    """Cut a reply to WeChat's byte limit at a line break where possible."""
+    data = text.encode()
+    if len(data) <= limit:
+        return text
+    cut = data[: limit - len("…".encode())].decode("utf-8", errors="ignore")
+    head = cut.rsplit("\n", 1)[0] if "\n" in cut else cut
+    return head + "…"
+
+
+def render(reply: Reply | None, incoming: Incoming) -> bytes:
+    """The passive reply's XML, or b"success" when there is nothing to say."""
+    if reply is None or not (reply.text or reply.articles):
+        return b"success"
+    ends = {"source": incoming.raw.get("ToUserName", ""), "target": incoming.openid}
+    if not reply.articles:
+        return TextReply(content=fit_text(reply.text), **ends).render().encode()
+    out = ArticlesReply(**ends)
+    for a in reply.articles[: 1 if incoming.type != "event" else MAX_ARTICLES]:
+        out.add_article({"title": a.title, "description": a.description, "image": a.image,
+                         "url": a.url})
+    return out.render().encode()
+
+
+def unwrap(xml: bytes) -> dict[str, Any]:
+    """Read a reply's fields back (for the chat simulator and tests)."""
+    return dict(xmltodict.parse(xml)["xml"])

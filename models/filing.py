@@ -1,0 +1,93 @@
+"""The application-intention form (申请意向表): one filing per submission, one item per activity."""
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, utcnow
+
+
+class Intention(StrEnum):
+    """The five kinds of support an activity may apply for (labels live in the text catalog)."""
+
+    CONTEST = "contest"        # 设计大赛
+    HEAVY = "heavy"            # 重磅活动发布
+    GOODS = "goods"            # 文化品支持
+    LINKAGE = "linkage"        # 活动联动支持
+    TRAINING = "training"      # 培训支持
+
+
+class ActivityType(StrEnum):
+    """The form's two activity types."""
+
+    OFFLINE = "offline"        # 线下活动
+    ONLINE_TOPIC = "online"    # 线上互动话题
+
+
+class ReviewState(StrEnum):
+    """A platform admin's decision on one activity."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class Filing(Base):
+    """One submitted form of an organisation."""
+
+    __tablename__ = "filings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    filed_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    filed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The draft's id: a second 确认 of the same draft (redelivery, double tap) cannot insert again.
+    draft_token: Mapped[str] = mapped_column(String(64), unique=True)
+    items: Mapped[list[FilingItem]] = relationship(back_populates="filing", order_by="FilingItem.seq")
+
+
+class FilingItem(Base):
+    """One activity (one row of the form)."""
+
+    __tablename__ = "filing_items"
+    __table_args__ = (UniqueConstraint("filing_id", "seq"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filing_id: Mapped[int] = mapped_column(ForeignKey("filings.id"), index=True)
+    seq: Mapped[int]                                   # 序号
+    town: Mapped[str] = mapped_column(String(32))      # 镇街
+    name: Mapped[str] = mapped_column(String(100))     # 活动名称
+    time_text: Mapped[str] = mapped_column(String(100))  # 活动时间, normalised for display
+    starts_on: Mapped[dt.date]
+    ends_on: Mapped[dt.date]
+    location: Mapped[str] = mapped_column(String(100))   # 活动地点 ("线上" for online topics)
+    scale: Mapped[int]                                 # 活动规模 (expected)
+    activity_type: Mapped[str] = mapped_column(String(16))  # ActivityType
+    description: Mapped[str] = mapped_column(Text)     # 活动简介
+    plan_url: Mapped[str | None] = mapped_column(String(500))
+    intentions: Mapped[list[str]] = mapped_column(JSON)  # Intention values
+    review_state: Mapped[str] = mapped_column(String(16), default=ReviewState.PENDING, index=True)
+    review_reason: Mapped[str | None] = mapped_column(String(200))
+    reviewed_by: Mapped[str | None] = mapped_column(String(64))
+    reviewed_at: Mapped[dt.datetime | None]
+    actual_participants: Mapped[int | None]
+    actual_registrations: Mapped[int | None]
+    filing: Mapped[Filing] = relationship(back_populates="items")
+
+    @property
+    def month(self) -> str:
+        """The activity's month, YYYY-MM (its contest pool and export month)."""
+        return f"{self.starts_on:%Y-%m}"
+
+    def has(self, intention: Intention) -> bool:
+        """Whether the activity applies for this support."""
+        return intention.value in (self.intentions or [])
+
+
+def item_values(item: FilingItem) -> dict[str, Any]:
+    """The form's columns of one item, in the form's order, as stored values."""
+    return {"seq": item.seq, "town": item.town, "name": item.name, "time": item.time_text,
+            "location": item.location, "scale": item.scale, "type": item.activity_type,
+            "description": item.description, "intentions": list(item.intentions)}

@@ -1,0 +1,106 @@
+"""Fixtures: the real backends when TEST_DATABASE_URL / TEST_REDIS_URL are set."""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any, Callable
+
+import pytest
+from flask import Flask
+from sqlalchemy import text
+
+from bot import create_app
+from bot.db import Database
+from bot.services import Services
+from bot.settings import Settings
+from bot.wechat.simulator import Simulator, flask_transport
+from tests.support import Clock, database_url, make_settings, redis_url, reset_database
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """Say which backends this run uses."""
+    db = os.environ.get("TEST_DATABASE_URL") or "SQLite (embedded default)"
+    store = os.environ.get("TEST_REDIS_URL") or "memory:// (embedded default)"
+    return [f"backends: database={db} redis={store}"]
+
+
+@pytest.fixture(scope="session")
+def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Migrate a fresh schema once per run."""
+    url = database_url(str(tmp_path_factory.mktemp("db")))
+    database = Database(url)
+    if database.dialect == "postgresql":
+        with database.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    database.upgrade()
+    database.engine.dispose()
+    return url
+
+
+@pytest.fixture()
+def store_url() -> str:
+    """The store URL of this test."""
+    return redis_url()
+
+
+@pytest.fixture()
+def clock() -> Clock:
+    """The services' clock; real time until a test sets it."""
+    return Clock()
+
+
+@pytest.fixture()
+def settings_factory(db_url: str, store_url: str) -> Callable[..., Settings]:
+    """Build settings on the test backends with per-section overrides."""
+    return lambda **overrides: make_settings(db_url, store_url, **overrides)
+
+
+@pytest.fixture()
+def settings(settings_factory: Callable[..., Settings]) -> Settings:
+    """The example settings on the test backends."""
+    return settings_factory()
+
+
+@pytest.fixture()
+def app_factory(clock: Clock) -> Iterator[Callable[[Settings], Flask]]:
+    """Build apps on clean backends; every one built is closed at the end."""
+    built: list[Services] = []
+
+    def build(settings: Settings) -> Flask:
+        app = create_app(settings)
+        services: Services = app.extensions["youthvoice"]
+        services.clock = clock
+        if not built:
+            reset_database(services.db.engine)
+            services.store.redis.flushdb()
+        built.append(services)
+        return app
+
+    yield build
+    for services in built:
+        services.close()
+
+
+@pytest.fixture()
+def app(app_factory: Callable[[Settings], Flask], settings: Settings) -> Flask:
+    """The bot on the test backends."""
+    return app_factory(settings)
+
+
+@pytest.fixture()
+def services(app: Flask) -> Services:
+    """The app's services."""
+    return app.extensions["youthvoice"]
+
+
+@pytest.fixture()
+def client(app: Flask) -> Any:
+    """A Flask test client."""
+    return app.test_client()
+
+
+@pytest.fixture()
+def sim(app: Flask) -> Simulator:
+    """WeChat, talking to the webhook through the test client."""
+    return Simulator(app.extensions["youthvoice"].settings, flask_transport(app.test_client()))
