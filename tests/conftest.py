@@ -13,6 +13,7 @@ from bot import create_app
 from bot.db import Database
 from bot.services import Services
 from bot.settings import Settings
+from bot.store import connect
 from bot.wechat.simulator import Simulator, flask_transport
 from tests.support import Clock, database_url, make_settings, redis_url, reset_database
 
@@ -63,7 +64,18 @@ def settings(settings_factory: Callable[..., Settings]) -> Settings:
 
 
 @pytest.fixture()
-def app_factory(clock: Clock) -> Iterator[Callable[[Settings], Flask]]:
+def clean_backends(db_url: str, store_url: str) -> None:
+    """Empty the test database and store before the test."""
+    database = Database(db_url)
+    reset_database(database.engine)
+    database.engine.dispose()
+    store = connect(store_url, 1.0)
+    store.flushdb()
+    store.close()
+
+
+@pytest.fixture()
+def app_factory(clock: Clock, clean_backends: None) -> Iterator[Callable[[Settings], Flask]]:
     """Build apps on clean backends; every one built is closed at the end."""
     built: list[Services] = []
 
@@ -71,9 +83,6 @@ def app_factory(clock: Clock) -> Iterator[Callable[[Settings], Flask]]:
         app = create_app(settings)
         services: Services = app.extensions["youthvoice"]
         services.clock = clock
-        if not built:
-            reset_database(services.db.engine)
-            services.store.redis.flushdb()
         built.append(services)
         return app
 

@@ -5,7 +5,9 @@ errors go to stderr with a non-zero exit status.
 """
 from __future__ import annotations
 
+import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from bot.cli import chat, core, orgs
 
@@ -15,4 +17,15 @@ GROUPS = (core.init_db, orgs.org, chat.chat)
 def init_app(app: Flask) -> None:
     """Register every command group on the app."""
     for command in GROUPS:
+        _in_app_context(command)
         app.cli.add_command(command)
+
+
+def _in_app_context(command: click.Command) -> None:
+    """Run every (sub)command inside the app context, however it is invoked."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _in_app_context(sub)
+    if command.callback and not getattr(command.callback, "_in_app_context", False):
+        command.callback = with_appcontext(command.callback)
+        command.callback._in_app_context = True  # type: ignore[attr-defined]

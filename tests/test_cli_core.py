@@ -1,0 +1,46 @@
+"""Core commands: init-db, org add/invite, chat."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+
+def test_init_db_is_idempotent(app: Flask) -> None:
+    """Upgrading an up-to-date schema changes nothing and succeeds."""
+    result = app.test_cli_runner().invoke(args=["init-db"])
+    assert result.exit_code == 0 and "数据库已就绪" in result.output
+
+
+def test_org_add_prints_id_last_and_invite_prints_code(app: Flask) -> None:
+    """The id and the code stand alone on the last line of stdout."""
+    runner = app.test_cli_runner()
+    added = runner.invoke(args=["org", "add", "--name", "东城团委", "--town", "东城街道", "--kind", "town"])
+    assert added.exit_code == 0 and added.output.splitlines()[-1] == "1"
+    invited = runner.invoke(args=["org", "invite", "1"])
+    code = invited.output.splitlines()[-1]
+    assert invited.exit_code == 0 and len(code) == 8 and code.isalnum()
+
+
+def test_org_add_errors_go_to_stderr(app: Flask) -> None:
+    """Unknown towns, duplicates and unknown ids fail with a non-zero status."""
+    runner = app.test_cli_runner()
+    bad_town = runner.invoke(args=["org", "add", "--name", "X", "--town", "火星"])
+    assert bad_town.exit_code == 1 and "未知的镇街" in bad_town.output
+    runner.invoke(args=["org", "add", "--name", "X", "--town", "莞城"])
+    duplicate = runner.invoke(args=["org", "add", "--name", "X", "--town", "莞城"])
+    assert duplicate.exit_code == 1 and "组织已存在" in duplicate.output
+    missing = runner.invoke(args=["org", "invite", "99"])
+    assert missing.exit_code == 1 and "没有编号为 99 的组织" in missing.output
+
+
+def test_chat_talks_through_the_webhook(app: Flask, services: Any) -> None:
+    """The terminal chat signs messages, shows replies and records the user."""
+    script = "帮助\n/click HELP\n/subscribe poster\n/image\n/openid o_second\n你好\n/quit\n"
+    result = app.test_cli_runner().invoke(args=["chat", "--openid", "o_first"], input=script)
+    assert result.exit_code == 0
+    assert result.output.count("您可以发送以下文字") >= 3 and "欢迎通过“poster”关注" in result.output
+    assert "暂时只能处理文字消息" in result.output and "没有理解“你好”" in result.output
+    from sqlalchemy import text
+    with services.db.engine.connect() as conn:
+        assert set(conn.execute(text("SELECT openid FROM users")).scalars()) == {"o_first", "o_second"}
