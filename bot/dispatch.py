@@ -76,11 +76,14 @@ def _run_after_commit(ctx: Ctx | None) -> None:
             log.warning("dispatch: an after-commit store write failed", exc_info=True)
 
 
-def deliver(services: Services, msg: Incoming, render: Render) -> bytes:
-    """Answer a delivery exactly once: a retry gets the first delivery's bytes."""
+def deliver(services: Services, msg: Incoming, render: Render, waited: float = 0.0) -> bytes:
+    """Answer a delivery exactly once: a retry gets the first delivery's bytes.
+
+    `waited` is how long the request queued before us: WeChat's clock started then.
+    """
     bind_request(msg.openid, msg.dedupe_id)
     started = time.monotonic()
-    deadline = started + services.settings.wechat.reply_deadline_seconds
+    deadline = started + services.settings.wechat.reply_deadline_seconds - waited
     accounts = services.settings.accounts
     key = services.store.key("dedupe", msg.openid, msg.dedupe_id)
     try:

@@ -29,6 +29,8 @@ class WechatSettings:
     max_body_bytes: int
     reply_deadline_seconds: float
     api_timeout_seconds: float
+    shed_after_seconds: float
+    clock_skew_seconds: float
 
 
 @dataclasses.dataclass(frozen=True)

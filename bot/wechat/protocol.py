@@ -38,6 +38,14 @@ def check_signature(token: str, signature: str, timestamp: str, nonce: str) -> N
         raise Forbidden("signature")
 
 
+def waited_seconds(timestamp: str, now: float, skew: float) -> float:
+    """How long ago WeChat signed the request (0 when the timestamp is odd or beyond the skew)."""
+    if not timestamp.isdigit() or len(timestamp) > 12:
+        return 0.0
+    age = now - int(timestamp)
+    return age if 0.0 < age <= skew else 0.0
+
+
 def check_xml(body: bytes) -> dict[str, Any]:
     """Parse XML refusing DTDs and entities, and return its <xml> fields."""
     try:
