@@ -97,10 +97,15 @@ def measure(case: Case, args: argparse.Namespace) -> None:
           f"p99 {run.percentile(0.99) * 1000:6.1f} ms  {dict(run.labels)}", flush=True)
 
 
-def warm_up(bot: stack.Server, peer: stack.Server) -> None:
+def warm_up_bot(bot: stack.Server) -> None:
     """Create the help pool's followers and warm every worker's connections."""
     known = lambda i: wire.signed(wire.text_xml(f"bench-help-{i}", "帮助", next(_msg_ids)), False)
     asyncio.run(loadgen.closed_loop(bot.port, known, expect(False, HELP_MARK), 8, 60, HELP_USERS))
+
+
+def warm_up(bot: stack.Server, peer: stack.Server) -> None:
+    """Warm both servers before measuring."""
+    warm_up_bot(bot)
     asyncio.run(loadgen.closed_loop(peer.port, echo_request(False), expect(False, "帮助"), 8, 1, 500))
 
 
