@@ -29,8 +29,11 @@ class WechatSettings:
     max_body_bytes: int
     reply_deadline_seconds: float
     api_timeout_seconds: float
-    shed_after_seconds: float
-    clock_skew_seconds: float
+    token_api: str = "stable"
+    token_margin_seconds: int = 300
+    token_lock_seconds: float = 10.0
+    shed_after_seconds: float = 3.5
+    clock_skew_seconds: float = 60.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -102,6 +105,7 @@ class Settings:
 ENUMS: dict[str, tuple[str, ...]] = {
     "scheduler.mode": ("embedded", "external", "off"),
     "wechat.account_type": ("service", "subscription"),
+    "wechat.token_api": ("stable", "classic"),
 }
 
 

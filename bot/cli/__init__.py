@@ -9,9 +9,9 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from bot.cli import chat, core, orgs
+from bot.cli import chat, core, menu, orgs
 
-GROUPS = (core.init_db, orgs.org, chat.chat)
+GROUPS = (core.init_db, orgs.org, chat.chat, menu.menu)
 
 
 def init_app(app: Flask) -> None:
