@@ -21,7 +21,8 @@ LOCK_SECONDS = 300
 def evaluate_previous_month(services: Services, now: dt.datetime) -> None:
     """From the configured day on, evaluate last month once its figures have been imported."""
     settings = services.settings.experts
-    today = now.astimezone(services.tz).date()
+    now = now.astimezone(services.tz)  # the plan's days are Beijing days
+    today = now.date()
     if today.day < settings.evaluate_day:
         return
     month = previous_month(today)
@@ -39,7 +40,8 @@ def evaluate_previous_month(services: Services, now: dt.datetime) -> None:
 def select_previous_quarter(services: Services, now: dt.datetime) -> None:
     """From the configured day after a quarter ends, choose its top experts once."""
     settings = services.settings.experts
-    today = now.astimezone(services.tz).date()
+    now = now.astimezone(services.tz)  # the plan's days are Beijing days
+    today = now.date()
     started = today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1)  # this quarter's first day
     if (today - started).days + 1 < settings.quarter_day:
         return

@@ -6,8 +6,8 @@ from typing import Callable
 import pytest
 
 from bot.settings import Settings, SettingsError
-from handlers.experts import REPLY_MAX_BYTES, fit
 from bot.texts import t
+from handlers.experts import REPLY_MAX_BYTES, fit
 
 
 def test_fit_keeps_short_replies_whole() -> None:

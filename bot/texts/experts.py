@@ -38,7 +38,7 @@ TEXTS: dict[str, str] = {
     "experts.tpl.winner": "第{place}名 季度得分{score}",
     # operators' commands
     "experts.cli.added": "已登记专家：{name}（{field}）",
-    "experts.cli.exists": "专家已存在：{name}",
+    "experts.cli.exists": "专家已存在（姓名或平台ID重复）：{name}",
     "experts.cli.bad_field": "未知的领域：{field}（可选：{fields}）",
     "experts.cli.no_expert": "没有编号为 {id} 的专家",
     "experts.cli.invited": "绑定码有效期至 {expires}，专家在公众号发送“绑定 {code}”即可。",
