@@ -8,7 +8,7 @@ from typing import Callable
 
 from bot import dialog
 from bot.context import Ctx, Handler, Incoming
-from handlers import accounts
+from handlers import accounts, experts
 
 Predicate = Callable[[Incoming, Ctx], bool]
 Route = tuple[Predicate, Handler]
@@ -58,7 +58,10 @@ TABLE: list[Route] = [
     (dialog.is_active, dialog.handle),
     (text_is("取消", "退出"), accounts.nothing_to_cancel),
     # menu keys
+    (click("EXPERT_RANK"), experts.my_rank),
     # keywords
+    (text_is("我的排名"), experts.my_rank),
+    (text_is("专家榜"), experts.board),
     # default
     (type_is("text"), accounts.unknown_text),
     (type_is("event"), accounts.ignore_event),

@@ -72,6 +72,20 @@ class DataSettings:
 
 
 @dataclasses.dataclass(frozen=True)
+class ExpertSettings:
+    min_answers: int
+    smoothing_m: float
+    weight_answers: float
+    weight_rate: float
+    top_n: int
+    evaluate_day: int
+    quarter_day: int
+    fields_file: str
+    month_template: str
+    quarter_template: str
+
+
+@dataclasses.dataclass(frozen=True)
 class MenuButton:
     name: str
     type: str = ""
@@ -95,6 +109,7 @@ class Settings:
     accounts: AccountSettings
     data: DataSettings
     menu: MenuSettings
+    experts: ExpertSettings
 
     @property
     def safe_mode(self) -> bool:
@@ -219,6 +234,7 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
     """Validate a raw table into Settings."""
     settings = _build(Settings, data, "")
     _check_aes_key(settings.wechat.encoding_aes_key)
+    _check_experts(settings.experts)
     return settings
 
 
@@ -226,6 +242,22 @@ def _check_aes_key(key: str) -> None:
     """An EncodingAESKey is empty (plaintext mode) or exactly 43 characters."""
     if key and len(key) != 43:
         raise SettingsError("setting wechat.encoding_aes_key must be 43 characters or empty")
+
+
+def _check_experts(experts: ExpertSettings) -> None:
+    """The score stays within 0..100 only with non-negative weights that sum to 1."""
+    if min(experts.weight_answers, experts.weight_rate) < 0 or \
+            abs(experts.weight_answers + experts.weight_rate - 1) > 1e-9:
+        raise SettingsError("settings experts.weight_answers and experts.weight_rate must be "
+                            ">= 0 and sum to 1")
+    for key in ("min_answers", "top_n"):
+        if getattr(experts, key) < 1:
+            raise SettingsError(f"setting experts.{key} must be at least 1")
+    if experts.smoothing_m < 0:
+        raise SettingsError("setting experts.smoothing_m must be >= 0")
+    for key in ("evaluate_day", "quarter_day"):
+        if not 1 <= getattr(experts, key) <= 28:
+            raise SettingsError(f"setting experts.{key} must be a day 1..28")
 
 
 def load_settings(path: str | os.PathLike[str] | None = None,

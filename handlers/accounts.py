@@ -10,6 +10,7 @@ from bot import dialog
 from bot.context import Ctx, Incoming, Reply
 from bot.texts import t
 from models.accounts import Role, User, redeem_code
+from models.experts import bind_expert
 from models.orgs import bind_admin
 
 HELP_ORDER = (Role.YOUTH, Role.ORG_ADMIN, Role.EXPERT, Role.SUPERVISOR, Role.PLATFORM_ADMIN)
@@ -18,6 +19,7 @@ HELP_ORDER = (Role.YOUTH, Role.ORG_ADMIN, Role.EXPERT, Role.SUPERVISOR, Role.PLA
 Binder = Callable[[Session, User, int], str]
 BINDERS: dict[str, tuple[Binder, str]] = {
     "org": (bind_admin, "bind.role.org"),
+    "expert": (bind_expert, "bind.role.expert"),
 }
 
 

@@ -5,6 +5,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from models.accounts import Role, Supervisor, User
+from models.experts import Expert
 from models.orgs import OrgAdmin
 
 
@@ -17,4 +18,6 @@ def roles_of(session: Session, user: User, admin_openids: list[str]) -> frozense
         roles.add(Role.ORG_ADMIN)
     if session.scalar(select(exists().where(Supervisor.user_id == user.id))):
         roles.add(Role.SUPERVISOR)
+    if session.scalar(select(exists().where(Expert.user_id == user.id))):
+        roles.add(Role.EXPERT)
     return frozenset(roles)

@@ -3,6 +3,11 @@
 Format (one directive a line; `#` starts a comment line):
   @now 2017-11-01T09:00+08:00          fix the clock
   @user OPENID [role=org_admin org=NAME town=TOWN] [role=platform_admin] [unsubscribed]
+  @user OPENID role=expert expert=NAME [field=法律]   a follower bound to an expert
+  @expert NAME [field=心理] [openid=OPENID] [code=CODE]  an expert (bound when openid is given;
+                                                      CODE: an unused binding code for them)
+  @stats 2017-11 NAME=40/32 NAME2=3/3                 a month's figures: answers/interacted
+  @evaluate 2017-11                                   evaluate the month (queues notifications)
   @settings section.key=VALUE          (before the first message) override a setting (TOML value)
   > text                               the user (last @user) sends text; `> OPENID: text` names one
   > [CLICK] KEY / > [EVENT] subscribe qrscene_x / > [IMAGE]
@@ -32,7 +37,10 @@ from sqlalchemy import text as sql
 
 from bot.settings import Settings
 from bot.wechat.simulator import Simulator, flask_transport
+from models.accounts import BindingCode
+from models.expert_eval import evaluate
 from tests.support import Clock, create_org, create_user
+from tests.support_experts import create_expert, create_month
 
 UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
@@ -113,7 +121,35 @@ class Runner:
             create_user(session, openid, subscribed="unsubscribed" not in opts)
             if options.get("role") == "org_admin":
                 self._bind_org(session, openid, options)
+            if options.get("role") == "expert":
+                create_expert(session, options["expert"], options.get("field", "法律"), openid)
         self.user = openid
+
+    def do_expert(self, arg: str) -> None:
+        name, *opts = arg.split()
+        options = dict(o.split("=", 1) for o in opts if "=" in o)
+        services = self.app.extensions["youthvoice"]
+        with services.db.session() as session:
+            expert = create_expert(session, name, options.get("field", "法律"), options.get("openid"))
+            if "code" in options:
+                ttl = dt.timedelta(hours=self.settings.accounts.binding_code_ttl_hours)
+                session.add(BindingCode(code=options["code"], kind="expert", target_id=expert.id,
+                                        created_at=services.now(), expires_at=services.now() + ttl))
+
+    def do_stats(self, arg: str) -> None:
+        month, *pairs = arg.split()
+        figures = {}
+        for pair in pairs:
+            name, _, numbers = pair.partition("=")
+            answers, _, interacted = numbers.partition("/")
+            figures[name] = (int(answers), int(interacted))
+        with self.app.extensions["youthvoice"].db.session() as session:
+            create_month(session, month, figures)
+
+    def do_evaluate(self, arg: str) -> None:
+        services = self.app.extensions["youthvoice"]
+        with services.db.session() as session:
+            evaluate(session, arg.strip(), self.settings.experts, services.now())
 
     @staticmethod
     def _bind_org(session: Any, openid: str, options: dict[str, str]) -> None:
@@ -217,6 +253,7 @@ class Runner:
         self.previous, self.reply = self.reply, "\n---\n".join(replies)
 
 
-KINDS = {"@now": "now", "@user": "user", "@settings": "settings", ">": "send", "<": "contains",
+KINDS = {"@now": "now", "@user": "user", "@settings": "settings", "@expert": "expert",
+         "@stats": "stats", "@evaluate": "evaluate", ">": "send", "<": "contains",
          "<!": "lacks", "<=": "equals", "<~": "matches", "<same": "same", "?": "check",
          "!retry": "retry", "!wait": "wait", "!restart": "restart", "!parallel": "parallel"}

@@ -4,9 +4,9 @@ Each journey keeps its sentences in a module of this package; `t(key, **values)`
 """
 from __future__ import annotations
 
-from bot.texts import core, menu
+from bot.texts import core, experts, menu
 
-_MODULES = (core, menu)
+_MODULES = (core, menu, experts)
 
 
 def _merge() -> dict[str, str]:
