@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
 import time
 from typing import Callable
@@ -61,7 +62,7 @@ def _context(services: Services, session: object, msg: Incoming) -> Ctx:
     user = get_or_create_user(session, msg.openid)  # type: ignore[arg-type]
     now = services.now()
     if msg.type != "event":
-        touch(user, now)
+        touch(user, now, dt.timedelta(seconds=services.settings.accounts.touch_interval_seconds))
     roles = roles_of(session, user, services.settings.admins.openids)  # type: ignore[arg-type]
     return Ctx(session=session, user=user, roles=roles, settings=services.settings,  # type: ignore[arg-type]
                store=services.store, now=now, services=services)

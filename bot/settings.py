@@ -64,6 +64,7 @@ class AccountSettings:
     binding_max_failures_per_hour: int
     dedupe_ttl_seconds: int
     user_lock_seconds: float
+    touch_interval_seconds: int = 60
 
 
 @dataclasses.dataclass(frozen=True)
