@@ -20,7 +20,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import loadgen, stack, votes, wire  # noqa: E402
+from bench import loadgen, machine, stack, votes, wire  # noqa: E402
 from bench.webhook import HELP_MARK, expect, help_request, warm_up_bot  # noqa: E402
 
 DEADLINE = 4.5       # WeChat gives up at 5 s; the mark keeps half a second of margin
@@ -106,6 +106,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Run the overload bench; exit 0 only when every mark passes."""
     args = parse_args(argv)
+    print(machine.describe(), flush=True)
     database = stack.fresh_database(args.database_url)
     stack.flush_redis(args.redis_url)
     voting = votes.prepare(database)

@@ -21,7 +21,7 @@ from typing import Callable
 if __package__ in (None, ""):  # `python bench/webhook.py` as well as `python -m bench.webhook`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import loadgen, stack, votes, wire  # noqa: E402
+from bench import loadgen, machine, stack, votes, wire  # noqa: E402
 
 HELP_USERS = 500
 HELP_MARK = "您可以发送以下文字"
@@ -173,6 +173,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Run the bench; exit 0 only when every mark passes."""
     args = parse_args(argv)
+    print(machine.describe(), flush=True)
     python = stack.peer_python(args.peer_python)
     database = stack.fresh_database(args.database_url)
     stack.flush_redis(args.redis_url)
