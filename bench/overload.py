@@ -98,6 +98,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--seconds", type=float, default=30.0, help="length of the overload (default 30)")
     p.add_argument("--factor", type=float, default=3.0, help="times the measured capacity")
     p.add_argument("--capacity-seconds", type=float, default=5.0)
+    p.add_argument("--voters", type=int, default=20_000, help="bound of the capacity measurement")
     p.add_argument("--database-url", default=stack.DEFAULT_DATABASE_URL)
     p.add_argument("--redis-url", default=stack.DEFAULT_REDIS_URL)
     return p.parse_args(argv)
@@ -110,13 +111,19 @@ def main(argv: list[str] | None = None) -> int:
     database = stack.fresh_database(args.database_url)
     stack.flush_redis(args.redis_url)
     voting = votes.prepare(database)
+    if voting is not None:
+        voting.add_voters("capacity", args.voters)
+    extra = votes.CONFIG if voting is not None else {}
     with tempfile.TemporaryDirectory(prefix="bench-overload-") as tmp, \
-            stack.bot_server(Path(tmp), args.database_url, args.redis_url, backlog=4096) as bot:
+            stack.bot_server(Path(tmp), args.database_url, args.redis_url, backlog=4096,
+                             extra=extra) as bot:
         warm_up_bot(bot)
         make, classify = path_for(voting, "capacity")
         capacity = asyncio.run(loadgen.closed_loop(bot.port, make, classify, 32,
-                                                   args.capacity_seconds, 10**6)).rate()
+                                                   args.capacity_seconds, args.voters)).rate()
         rate = capacity * args.factor
+        if voting is not None:
+            voting.add_voters("overload", int(rate * args.seconds) + 1)
         print(f"path: {'vote' if voting else 'help'} (safe mode); capacity {capacity:.0f}/s; "
               f"offering {rate:.0f}/s for {args.seconds:.0f} s", flush=True)
         make, classify = path_for(voting, "overload")

@@ -57,21 +57,25 @@ def flush_redis(url: str) -> None:
     client.close()
 
 
-def write_config(directory: Path, database_url: str, redis_url: str, **wechat: object) -> Path:
-    """The example settings with the bench's backends and keys."""
-    lines = EXAMPLE_CONFIG.read_text(encoding="utf-8").splitlines()
-    values = {"token": wire.TOKEN, "app_id": wire.APP_ID, "encoding_aes_key": wire.AES_KEY, **wechat}
-    section, out = "", []
-    for line in lines:
+def write_config(directory: Path, database_url: str, redis_url: str,
+                 extra: dict[str, dict[str, object]] | None = None) -> Path:
+    """The example settings with the bench's backends, keys and any other section's overrides."""
+    wanted: dict[str, dict[str, object]] = {
+        "wechat": {"token": wire.TOKEN, "app_id": wire.APP_ID, "encoding_aes_key": wire.AES_KEY},
+        "database": {"url": database_url}, "redis": {"url": redis_url}, "scheduler": {"mode": "off"}}
+    for section, values in (extra or {}).items():
+        wanted[section] = {**wanted.get(section, {}), **values}
+    section, out, done = "", [], set()
+    for line in EXAMPLE_CONFIG.read_text(encoding="utf-8").splitlines():
         if line.startswith("["):
             section = line.strip("[] ")
         key = line.split("=", 1)[0].strip()
-        if section == "wechat" and key in values:
-            line = f"{key} = {_toml(values[key])}"
-        elif (section, key) in (("database", "url"), ("redis", "url"), ("scheduler", "mode")):
-            value = {"database": database_url, "redis": redis_url, "scheduler": "off"}[section]
-            line = f"{key} = {_toml(value)}"
+        if "=" in line and key in wanted.get(section, {}) and not line.startswith(" "):
+            line, _ = f"{key} = {_toml(wanted[section][key])}", done.add((section, key))
         out.append(line)
+    missing = {(sec, k) for sec, vals in wanted.items() for k in vals} - done
+    if missing:
+        raise KeyError(f"not in config.example.toml: {sorted(missing)}")
     path = directory / "config.toml"
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
     return path
@@ -153,9 +157,9 @@ def _cpu(pid: int) -> float:
 
 @contextlib.contextmanager
 def bot_server(workdir: Path, database_url: str, redis_url: str, backlog: int = 2048,
-               **wechat: object) -> Iterator[Server]:
+               extra: dict[str, dict[str, object]] | None = None) -> Iterator[Server]:
     """The bot under gunicorn on the given backends."""
-    config = write_config(workdir, database_url, redis_url, **wechat)
+    config = write_config(workdir, database_url, redis_url, extra)
     server = Server("bot", sys.executable, "wsgi:app", PROJECT_ROOT,
                     {"YOUTHVOICE_CONFIG": str(config)}, workdir / "bot.log", backlog=backlog)
     try:

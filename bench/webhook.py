@@ -37,6 +37,8 @@ class Case:
     make: loadgen.MakeRequest
     classify: loadgen.Classify
     peer: str = ""                       # the peer case this one is compared with
+    limit: int = 10**9                   # requests this case may send in all (prepared voters)
+    offset: int = 0                      # requests sent by earlier rounds
     run: loadgen.Run = dataclasses.field(default_factory=loadgen.Run)
     cpu: float = 0.0
 
@@ -78,16 +80,22 @@ def build_cases(bot: stack.Server, peer: stack.Server, voting: votes.Voting | No
                           peer=f"peer echo {mode}"))
         if voting is not None:
             cases.append(Case(f"bot vote {mode}", bot, safe, voting.request(safe, mode),
-                              expect(safe, voting.confirmation), peer=f"peer echo {mode}"))
+                              expect(safe, voting.confirmation), peer=f"peer echo {mode}",
+                              limit=voting.tags[mode][1]))
     return cases
 
 
 def measure(case: Case, args: argparse.Namespace) -> None:
     """Load one case and add its figures to the case's totals."""
+    offset = case.offset  # later rounds go on with new requests (new voters, new MsgIds)
+    make = lambda i: case.make(i + offset)
+    classify = lambda i, status, body: case.classify(i + offset, status, body)
+    bound = min(args.max_requests, case.limit - offset)
     before = case.server.cpu_seconds()
-    run = asyncio.run(loadgen.closed_loop(case.server.port, case.make, case.classify,
-                                          args.connections, args.seconds, args.max_requests))
+    run = asyncio.run(loadgen.closed_loop(case.server.port, make, classify, args.connections,
+                                          args.seconds, bound))
     case.cpu += case.server.cpu_seconds() - before
+    case.offset += max(run.by_index, default=-1) + 1
     total = case.run
     total.latencies += run.latencies
     total.labels.update(run.labels)
@@ -164,6 +172,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--connections", type=int, default=32)
     p.add_argument("--rounds", type=int, default=1, help="repeat the interleaved cases (longer run)")
     p.add_argument("--max-requests", type=int, default=200_000, help="bound per case")
+    p.add_argument("--voters", type=int, default=15_000, help="followers prepared per vote case and round")
     p.add_argument("--database-url", default=stack.DEFAULT_DATABASE_URL)
     p.add_argument("--redis-url", default=stack.DEFAULT_REDIS_URL)
     p.add_argument("--peer-python", help="interpreter for the peer (default: bench/.venv, made once)")
@@ -178,8 +187,12 @@ def main(argv: list[str] | None = None) -> int:
     database = stack.fresh_database(args.database_url)
     stack.flush_redis(args.redis_url)
     voting = votes.prepare(database)
+    if voting is not None:
+        for mode in ("plain", "safe"):
+            voting.add_voters(mode, args.voters * args.rounds)
+    extra = votes.CONFIG if voting is not None else {}
     with tempfile.TemporaryDirectory(prefix="bench-webhook-") as tmp, \
-            stack.bot_server(Path(tmp), args.database_url, args.redis_url) as bot, \
+            stack.bot_server(Path(tmp), args.database_url, args.redis_url, extra=extra) as bot, \
             stack.peer_server(Path(tmp), python) as peer:
         print(f"bot on :{bot.port} (gunicorn, 2 sync workers, {args.database_url}, {args.redis_url}); "
               f"peer on :{peer.port} ({python})", flush=True)
