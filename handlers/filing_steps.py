@@ -187,7 +187,7 @@ STEPS = (
     Step("scale", "活动规模", _prompt("filing.ask.scale"), parse_scale, show=lambda v: f"{v}人"),
     Step("type", "活动类型", _prompt("filing.ask.type"), parse_type, show=show_type),
     Step("description", "活动简介", _prompt("filing.ask.description"), parse_description, clip=16),
-    Step("plan", "方案链接", _prompt("filing.ask.plan"), parse_plan, optional=True, clip=30),
+    Step("plan", "方案链接", _prompt("filing.ask.plan"), parse_plan, optional=True, clip=60),
     Step("intentions", "申请意向", _prompt("filing.ask.intentions"), parse_intentions,
          show=show_intentions),
 )

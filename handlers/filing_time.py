@@ -73,8 +73,10 @@ def _moment(text: str, campaign: CampaignSettings, start: Moment | None) -> Mome
     match = DATE.search(text)
     if match:
         year, month, day = match.groups()
-        rest = text[match.end():]
-        return Moment(_day(year, int(month), int(day), campaign), _clock(rest))
+        found = _day(year, int(month), int(day), campaign)
+        if start is not None and year is None and found < start.day:
+            found = _day(str(start.day.year + 1), int(month), int(day), campaign)  # 12月30日至1月3日
+        return Moment(found, _clock(text[match.end():], start))
     if start is not None:
         return _tail(text, campaign, start)
     return _fallback(text, campaign)
@@ -85,8 +87,8 @@ def _tail(text: str, campaign: CampaignSettings, start: Moment) -> Moment:
     day = DAY_ONLY.match(text)
     if day:
         return Moment(_day(str(start.day.year), start.day.month, int(day.group(1)), campaign),
-                      _clock(text[day.end():]))
-    clock = _clock(text)
+                      _clock(text[day.end():], start))
+    clock = _clock(text, start)
     if clock is None:
         raise Invalid(t("filing.invalid.time"))
     return Moment(start.day, clock)
@@ -106,15 +108,16 @@ def _day(year: str | None, month: int, day: int, campaign: CampaignSettings) -> 
     return parsed.date()  # outside the window: refused by the caller with the dates
 
 
-def _clock(text: str) -> str | None:
-    """The time of day in the text, as HH:MM, or None."""
+def _clock(text: str, start: Moment | None = None) -> str | None:
+    """The time of day in the text, as HH:MM, or None; "下午2点到5点" ends at 17:00."""
     match = CLOCK.search(text)
     if not match:
         return None
     period, hour_text, minute_text = match.groups()
     hour = int(hour_text)
     minute = 30 if minute_text == "半" else int(minute_text or 0)
-    if period in AFTERNOON and hour < 12:
+    afternoon = start is not None and start.clock is not None and start.clock >= "12"
+    if hour < 12 and (period in AFTERNOON or (period is None and afternoon)):
         hour += 12
     if hour > 23 or minute > 59:
         raise Invalid(t("filing.invalid.time_clock"))
@@ -123,6 +126,8 @@ def _clock(text: str) -> str | None:
 
 def _fallback(text: str, campaign: CampaignSettings) -> Moment:
     """Forms the pattern does not read ("Nov 20, 2017 2pm"): dateparser's own parsers."""
+    if not any(ch.isdigit() for ch in text):
+        raise Invalid(t("filing.invalid.time"))  # relative words (明年, 下周) are too vague for a form
     base = dt.datetime.combine(campaign.activities_from, dt.time())
     parsed = dateparser.parse(text, settings={"RELATIVE_BASE": base, "REQUIRE_PARTS": ["day", "month"],
                                               "PREFER_DATES_FROM": "future"})

@@ -119,7 +119,8 @@ def pending_items(session: Session, limit: int) -> list[FilingItem]:
 
 def export_items(session: Session, month: str | None) -> list[tuple[FilingItem, Organisation]]:
     """Every activity with its organisation, in filing order; only one month's when given."""
-    stmt = (select(FilingItem, Organisation).join(Filing).join(Organisation)
+    stmt = (select(FilingItem, Organisation).join(Filing, FilingItem.filing_id == Filing.id)
+            .join(Organisation, Organisation.id == Filing.org_id)
             .options(selectinload(FilingItem.filing))
             .order_by(Filing.filed_at, Filing.id, FilingItem.seq))
     rows = [(item, org) for item, org in session.execute(stmt)]

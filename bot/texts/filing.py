@@ -25,7 +25,7 @@ TEXTS: dict[str, str] = {
     "filing.invalid.town": "没有找到“{text}”，请回复东莞的镇街名称，例如：石龙 或 南城；"
                            "回复“是”使用本组织所在镇街。",
     "filing.invalid.name": "活动名称不能为空，且不超过 {max} 字，例如：青年创业分享沙龙。",
-    "filing.invalid.time": "没有看懂这个时间，请按例子回复：11月20日下午2点、2017-11-20 14:00 或 11月20日至22日。",
+    "filing.invalid.time": "没有看懂这个时间，请按例子回复，例如：11月20日下午2点、2017-11-20 14:00 或 11月20日至22日。",
     "filing.invalid.time_date": "{month}月{day}日不是有效的日期，请检查后重新回复，例如：11月20日。",
     "filing.invalid.time_clock": "时刻不正确，请用 0 到 23 点，例如：11月20日下午2点 或 2017-11-20 14:00。",
     "filing.invalid.time_order": "结束日期早于开始日期，请重新回复，例如：11月20日至22日。",
@@ -92,4 +92,12 @@ TEXTS: dict[str, str] = {
     "support.training.basic": "可申请技能培训（不限规模）；{n} 人未达到 {min} 人，暂不含课程设计和讲师支持",
     "support.heavy": "不限次数；活动的报名、投票、评论数据计入本组织",
     "support.contest": "进入 {month} 设计大赛项目池",
+    "orgs.import.suffix": "只支持 .csv 或 .xlsx 文件（收到的是 {suffix}）",
+    "orgs.import.header": "表头缺少“{column}”列（需要：名称、镇街，可选：类型）",
+    "orgs.import.empty": "文件是空的",
+    "orgs.import.name": "名称不能为空，且不超过 {max} 字",
+    "orgs.import.repeated": "名称“{name}”在文件中重复",
+    "orgs.import.exists": "组织“{name}”已经登记过",
+    "orgs.import.town": "未知的镇街“{town}”",
+    "orgs.import.kind": "未知的类型“{kind}”（可填：镇街团委、青年之家、组织用户）",
 }
