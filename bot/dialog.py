@@ -83,12 +83,22 @@ def _key(ctx: Ctx) -> str:
 def load(ctx: Ctx) -> State | None:
     """The user's dialog state, or None."""
     state = ctx.store.get_json(_key(ctx))
-    return state if state and state.get("name") in DIALOGS else None
+    if not state or state.get("name") not in DIALOGS:
+        return None
+    # The store's own expiry runs on the wall clock; this one on the bot's clock too.
+    if ctx.now.timestamp() - state.get("seen", 0) > _ttl(ctx):
+        return None
+    return state
+
+
+def _ttl(ctx: Ctx) -> int:
+    """How long an untouched draft is kept, in seconds."""
+    return ctx.settings.dialog.draft_ttl_days * 86400
 
 
 def save(ctx: Ctx, state: State) -> None:
     """Persist the user's dialog state (expiring after days) once the transaction commits."""
-    ttl = ctx.settings.dialog.draft_ttl_days * 86400
+    ttl = _ttl(ctx)
     snapshot = dict(state)
     ctx.after_commit.append(lambda: ctx.store.set_json(_key(ctx), snapshot, ttl))
 

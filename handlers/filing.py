@@ -7,7 +7,7 @@ from bot import dialog
 from bot.context import BotError, Ctx, Incoming, Reply
 from bot.dialog import Conversation, State
 from bot.texts import t
-from handlers.filing_steps import HEAD, STEPS, org_name
+from handlers.filing_steps import HEAD, STEPS, org_name, org_value
 from models.accounts import Role
 from models.campaign import Window, filing_window
 from models.filing import FilingItem
@@ -37,7 +37,7 @@ def start(msg: Incoming, ctx: Ctx) -> Reply:
     if state is not None:
         return dialog.resume(ctx, state)
     orgs = orgs_of(ctx.session, ctx.user)
-    preset = {"org_id": orgs[0].id} if len(orgs) == 1 else {}
+    preset = {"org": org_value(orgs[0])} if len(orgs) == 1 else {}
     intro = t("filing.intro", org=orgs[0].name) if len(orgs) == 1 else t("filing.intro.many")
     return dialog.begin(ctx, FILING, preset, intro)
 
@@ -61,7 +61,7 @@ def submit(ctx: Ctx, state: State) -> str:
     refusal = window_refusal(ctx)
     if refusal:
         raise BotError(refusal)
-    org_id = state["head"]["org_id"]
+    org_id = state["head"]["org"]["id"]
     if org_id not in {org.id for org in orgs_of(ctx.session, ctx.user)}:
         raise BotError(t("filing.not_admin"))
     filing, _ = submit_filing(ctx.session, token=state["token"], org_id=org_id, user=ctx.user,

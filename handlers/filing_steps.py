@@ -26,10 +26,14 @@ URL = re.compile(r"^https?://\S+$")
 SCALE_NOISE = re.compile(r"^(约|大约|预计|大概|计划|共)|(人次|人|名|位|左右|以上|余)+$")
 
 
+def org_value(org: Organisation) -> dict[str, object]:
+    """How the draft remembers its organisation."""
+    return {"id": org.id, "name": org.name}
+
+
 def org_name(ctx: Ctx, state: State) -> str:
     """The name of the organisation the draft is for."""
-    org = ctx.session.get(Organisation, state["head"]["org_id"])
-    return org.name if org else ""
+    return str(state["head"]["org"]["name"])
 
 
 def prompt_org(ctx: Ctx, state: State) -> str:
@@ -38,17 +42,17 @@ def prompt_org(ctx: Ctx, state: State) -> str:
     return t("filing.ask.org", orgs="\n".join(lines))
 
 
-def parse_org(text: str, ctx: Ctx, head: State) -> int:
+def parse_org(text: str, ctx: Ctx, head: State) -> dict[str, object]:
     """A number from the list of the user's organisations."""
     orgs = orgs_of(ctx.session, ctx.user)
     if not text.isdigit() or not 1 <= int(text) <= len(orgs):
         raise Invalid(t("filing.invalid.org", count=len(orgs)))
-    return orgs[int(text) - 1].id
+    return org_value(orgs[int(text) - 1])
 
 
 def default_town(ctx: Ctx, state: State) -> str:
     """The organisation's own town."""
-    org = ctx.session.get(Organisation, state["head"]["org_id"])
+    org = ctx.session.get(Organisation, state["head"]["org"]["id"])
     return org.town if org else ""
 
 
@@ -178,7 +182,7 @@ def _limits(ctx: Ctx) -> dict[str, object]:
                                  for i, x in enumerate(INTENTIONS, start=1))}
 
 
-HEAD = (Step("org_id", "组织", prompt_org, parse_org),)
+HEAD = (Step("org", "组织", prompt_org, parse_org, show=lambda v: str(v["name"])),)
 STEPS = (
     Step("town", "镇街", prompt_town, parse_town, default=default_town),
     Step("name", "活动名称", _prompt("filing.ask.name"), parse_name),
