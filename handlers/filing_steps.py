@@ -17,6 +17,7 @@ from models.filing import ActivityType, Intention
 from models.orgs import Organisation, orgs_of
 from models.towns import resolve_town
 
+ORG_CLIP = 20  # summaries must fit one 2048-byte reply
 ONLINE_WORDS = {"线上", "网上", "在线", "online"}
 TYPE_WORDS = {"1": ActivityType.OFFLINE, "线下": ActivityType.OFFLINE, "线下活动": ActivityType.OFFLINE,
               "2": ActivityType.ONLINE_TOPIC, "线上": ActivityType.ONLINE_TOPIC,
@@ -33,7 +34,8 @@ def org_value(org: Organisation) -> dict[str, object]:
 
 def org_name(ctx: Ctx, state: State) -> str:
     """The name of the organisation the draft is for."""
-    return str(state["head"]["org"]["name"])
+    name = str(state["head"]["org"]["name"])
+    return name if len(name) <= ORG_CLIP else name[:ORG_CLIP] + "…"
 
 
 def prompt_org(ctx: Ctx, state: State) -> str:
@@ -159,8 +161,8 @@ def show_type(value: str) -> str:
 
 
 def show_intentions(value: list[str]) -> str:
-    """Intentions' labels, joined."""
-    return "、".join(t(f"filing.intention.{v}") for v in value)
+    """Intentions' short labels, joined (the prompt lists the full names)."""
+    return "、".join(t(f"filing.intention_short.{v}") for v in value)
 
 
 def show_time(value: dict[str, str]) -> str:
@@ -185,13 +187,13 @@ def _limits(ctx: Ctx) -> dict[str, object]:
 HEAD = (Step("org", "组织", prompt_org, parse_org, show=lambda v: str(v["name"])),)
 STEPS = (
     Step("town", "镇街", prompt_town, parse_town, default=default_town),
-    Step("name", "活动名称", _prompt("filing.ask.name"), parse_name),
+    Step("name", "活动名称", _prompt("filing.ask.name"), parse_name, clip=20),
     Step("time", "活动时间", _prompt("filing.ask.time"), parse_when, show=show_time),
-    Step("location", "活动地点", _prompt("filing.ask.location"), parse_location),
+    Step("location", "活动地点", _prompt("filing.ask.location"), parse_location, clip=16),
     Step("scale", "活动规模", _prompt("filing.ask.scale"), parse_scale, show=lambda v: f"{v}人"),
     Step("type", "活动类型", _prompt("filing.ask.type"), parse_type, show=show_type),
-    Step("description", "活动简介", _prompt("filing.ask.description"), parse_description, clip=16),
-    Step("plan", "方案链接", _prompt("filing.ask.plan"), parse_plan, optional=True, clip=60),
+    Step("description", "活动简介", _prompt("filing.ask.description"), parse_description, clip=12),
+    Step("plan", "方案链接", _prompt("filing.ask.plan"), parse_plan, optional=True, clip=30),
     Step("intentions", "申请意向", _prompt("filing.ask.intentions"), parse_intentions,
          show=show_intentions),
 )

@@ -18,7 +18,7 @@ TEXTS: dict[str, str] = {
     "dialog.more.full": "每次最多填写 {max} 个{noun}。请回复 2 查看汇总并提交，提交后可再次申报。",
     "dialog.summary.record": "【{noun}{n}】",
     "dialog.summary.line": "{n}. {label}：{value}",
-    "dialog.summary.footer": "回复“确认”提交；回复“修改 N”修改第 N 项（例如：修改 3）；回复“取消”放弃。",
+    "dialog.summary.footer": "回复“确认”提交，“修改 N”修改第 N 项，“取消”放弃。",
     "dialog.summary.expect": "请回复“确认”提交，或回复“修改 N”修改第 N 项（例如：修改 3）。",
     "dialog.hint": "填写遇到困难？可以发送：“上一步”返回上一项，“跳过”跳过选填项，"
                    "“帮助”查看说明，“取消”放弃填写。",
