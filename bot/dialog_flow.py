@@ -9,6 +9,7 @@ import re
 
 from bot.context import Ctx, Incoming, Reply
 from bot.dialog import Conversation, Invalid, State, Step, clear, new_state, save
+from bot.dialog_view import fail, first, idle, question, reply, show_value, step_at
 from bot.texts import t
 
 CANCEL = {"取消", "退出"}
@@ -26,9 +27,9 @@ MORE_DONE = {"2", "汇总", "查看汇总"}
 def handle(conv: Conversation, msg: Incoming, ctx: Ctx, state: State) -> Reply:
     """Answer one message: an idle pause first, then the command words, then the answer."""
     word = msg.text.strip()
-    if _idle(ctx, state) and not state["paused"]:
+    if idle(ctx, state) and not state["paused"]:
         state["paused"] = True  # do not act on a message sent after a long pause
-        return _reply(ctx, state, t("dialog.idle", noun=conv.noun))
+        return reply(ctx, state, t("dialog.idle", noun=conv.noun))
     state["seen"] = ctx.now.timestamp()
     if word in CANCEL:
         clear(ctx)
@@ -43,7 +44,7 @@ def _command(conv: Conversation, ctx: Ctx, state: State, word: str) -> Reply:
     if word in RESTART:
         return _restart(conv, ctx, state)
     if word in RESUME or word in conv.entry_words:
-        return _reply(ctx, state, t("dialog.resumed", q=question(conv, ctx, state)))
+        return reply(ctx, state, t("dialog.resumed", q=question(conv, ctx, state)))
     if word in BACK:
         return _back(conv, ctx, state)
     if word in SKIP:
@@ -62,92 +63,45 @@ def _paused(conv: Conversation, ctx: Ctx, state: State, word: str) -> Reply:
         return _restart(conv, ctx, state)
     if word in RESUME or word in conv.entry_words:
         state["paused"] = False
-        return _reply(ctx, state, t("dialog.resumed", q=question(conv, ctx, state)))
-    return _reply(ctx, state, t("dialog.idle", noun=conv.noun))
+        return reply(ctx, state, t("dialog.resumed", q=question(conv, ctx, state)))
+    return reply(ctx, state, t("dialog.idle", noun=conv.noun))
 
 
 def begin(conv: Conversation, ctx: Ctx, state: State, intro: str) -> Reply:
     """Save a fresh state at its first question and ask it."""
-    state["at"] = _first(conv, state)
-    return _reply(ctx, state, f"{intro}\n\n{question(conv, ctx, state)}")
+    state["at"] = first(conv, state)
+    return reply(ctx, state, f"{intro}\n\n{question(conv, ctx, state)}")
 
 
 def resume(conv: Conversation, ctx: Ctx, state: State) -> Reply:
     """Re-enter an open dialog: the idle offer after a long pause, else the pending question."""
-    if _idle(ctx, state) or state["paused"]:
+    if idle(ctx, state) or state["paused"]:
         state["paused"] = True
-        return _reply(ctx, state, t("dialog.idle", noun=conv.noun))
+        return reply(ctx, state, t("dialog.idle", noun=conv.noun))
     state["seen"] = ctx.now.timestamp()
-    return _reply(ctx, state, t("dialog.resumed", q=question(conv, ctx, state)))
+    return reply(ctx, state, t("dialog.resumed", q=question(conv, ctx, state)))
 
 
 def pending(conv: Conversation, ctx: Ctx, state: State) -> str:
     """The pending question for 帮助 (or the idle offer), with the ways out."""
-    if _idle(ctx, state) or state["paused"]:
+    if idle(ctx, state) or state["paused"]:
         return t("dialog.idle", noun=conv.noun)
     return t("dialog.pending", q=question(conv, ctx, state))
-
-
-def question(conv: Conversation, ctx: Ctx, state: State) -> str:
-    """The text of the current question."""
-    at = state["at"]
-    if at == "summary":
-        return summary(conv, ctx, state)
-    if at == "more":
-        return t("dialog.more", n=state["ri"] + 1, noun=conv.noun)
-    step = _step(conv, at)
-    if at.startswith("h:"):
-        return step.prompt(ctx, state)
-    return _record_question(conv, ctx, state, step)
-
-
-def _record_question(conv: Conversation, ctx: Ctx, state: State, step: Step) -> str:
-    """A record's question with its progress, its current value and whether it may be skipped."""
-    index = conv.steps.index(step)
-    lines = [t("dialog.progress", noun=conv.noun, n=state["ri"] + 1, i=index + 1, of=len(conv.steps)),
-             step.prompt(ctx, state)]
-    record = state["records"][state["ri"]]
-    if step.name in record:
-        lines.append(t("dialog.current", value=_show(step, record[step.name])))
-    if step.optional:
-        lines.append(t("dialog.optional"))
-    return "\n".join(lines)
-
-
-def summary(conv: Conversation, ctx: Ctx, state: State) -> str:
-    """The numbered summary: 修改 N edits field N."""
-    lines = [conv.summary_head(ctx, state)]
-    for ri, record in enumerate(state["records"]):
-        lines.append(t("dialog.summary.record", noun=conv.noun, n=ri + 1))
-        for i, step in enumerate(conv.steps):
-            value = _show(step, record.get(step.name), step.clip)
-            lines.append(t("dialog.summary.line", n=ri * len(conv.steps) + i + 1, label=step.label,
-                           value=value))
-        extra = conv.record_extra(ctx, state, record)
-        lines += [extra] if extra else []
-    lines.append(t("dialog.summary.footer"))
-    return "\n".join(lines)
-
-
-def _show(step: Step, value: object, clip: int = 0) -> str:
-    """A stored value for people; empty optional values read as 未填."""
-    text = t("dialog.empty") if value is None else step.show(value)
-    return text if not clip or len(text) <= clip else text[:clip] + "…"
 
 
 def _answer(conv: Conversation, ctx: Ctx, state: State, word: str) -> Reply:
     """Parse the answer to the current question and move on."""
     at = state["at"]
     if at == "summary":
-        return _fail(conv, ctx, state, t("dialog.summary.expect"))
+        return fail(conv, ctx, state, t("dialog.summary.expect"))
     if at == "more":
         return _more(conv, ctx, state, word)
-    step = _step(conv, at)
+    step = step_at(conv, at)
     target = state["head"] if at.startswith("h:") else state["records"][state["ri"]]
     try:
         value = _value(step, ctx, state, target, word)
     except Invalid as exc:
-        return _fail(conv, ctx, state, exc.text)
+        return fail(conv, ctx, state, exc.text)
     return _accept(conv, ctx, state, step, target, value)
 
 
@@ -164,23 +118,23 @@ def _accept(conv: Conversation, ctx: Ctx, state: State, step: Step, target: Stat
     target[step.name] = value
     state["fails"] = 0
     state["at"], state["edit"] = _next(conv, state), False
-    echo = t("dialog.echo", label=step.label, value=_show(step, value))
-    return _reply(ctx, state, f"{echo}\n\n{question(conv, ctx, state)}")
+    echo = t("dialog.echo", label=step.label, value=show_value(step, value))
+    return reply(ctx, state, f"{echo}\n\n{question(conv, ctx, state)}")
 
 
 def _more(conv: Conversation, ctx: Ctx, state: State, word: str) -> Reply:
     """After a record: add another, or go to the summary."""
     if word in MORE_DONE:
         state["at"], state["fails"] = "summary", 0
-        return _reply(ctx, state, question(conv, ctx, state))
+        return reply(ctx, state, question(conv, ctx, state))
     if word not in MORE_ADD:
-        return _fail(conv, ctx, state, t("dialog.more.invalid", noun=conv.noun))
+        return fail(conv, ctx, state, t("dialog.more.invalid", noun=conv.noun))
     limit = conv.max_records(ctx)
     if len(state["records"]) >= limit:
-        return _fail(conv, ctx, state, t("dialog.more.full", noun=conv.noun, max=limit))
+        return fail(conv, ctx, state, t("dialog.more.full", noun=conv.noun, max=limit))
     state["records"].append({})
     state["ri"], state["at"], state["fails"] = len(state["records"]) - 1, "s:" + conv.steps[0].name, 0
-    return _reply(ctx, state, question(conv, ctx, state))
+    return reply(ctx, state, question(conv, ctx, state))
 
 
 def _next(conv: Conversation, state: State) -> str:
@@ -189,32 +143,10 @@ def _next(conv: Conversation, state: State) -> str:
     if state["edit"]:
         return "summary"
     if at.startswith("h:"):
-        return _first(conv, state)
+        return first(conv, state)
     names = [s.name for s in conv.steps]
     index = names.index(at[2:])
     return "more" if index + 1 == len(names) else "s:" + names[index + 1]
-
-
-def _first(conv: Conversation, state: State) -> str:
-    """The first head question not answered yet, else the record's first question."""
-    for step in conv.head:
-        if step.name not in state["head"]:
-            return "h:" + step.name
-    return "s:" + conv.steps[0].name
-
-
-def _step(conv: Conversation, at: str) -> Step:
-    """The step at a position."""
-    steps = conv.head if at.startswith("h:") else conv.steps
-    return next(s for s in steps if s.name == at[2:])
-
-
-def _fail(conv: Conversation, ctx: Ctx, state: State, text: str) -> Reply:
-    """A specific re-prompt; after too many in a row, the ways out too."""
-    state["fails"] = state.get("fails", 0) + 1
-    if state["fails"] >= ctx.settings.dialog.max_tries:
-        text = f"{text}\n\n{t('dialog.hint')}"
-    return _reply(ctx, state, text)
 
 
 def _back(conv: Conversation, ctx: Ctx, state: State) -> Reply:
@@ -223,24 +155,24 @@ def _back(conv: Conversation, ctx: Ctx, state: State) -> Reply:
 
     moved = previous(conv, state)
     if moved is None:
-        return _fail(conv, ctx, state, t("dialog.back.first", q=question(conv, ctx, state)))
+        return fail(conv, ctx, state, t("dialog.back.first", q=question(conv, ctx, state)))
     state["fails"] = 0
-    return _reply(ctx, state, f"{moved}{question(conv, ctx, state)}")
+    return reply(ctx, state, f"{moved}{question(conv, ctx, state)}")
 
 
 def _skip(conv: Conversation, ctx: Ctx, state: State) -> Reply:
     """跳过: only optional questions may be skipped."""
     at = state["at"]
-    step = _step(conv, at) if at.startswith("s:") else None
+    step = step_at(conv, at) if at.startswith("s:") else None
     if step is None or not step.optional:
-        return _fail(conv, ctx, state, t("dialog.skip.required", q=question(conv, ctx, state)))
+        return fail(conv, ctx, state, t("dialog.skip.required", q=question(conv, ctx, state)))
     return _accept(conv, ctx, state, step, state["records"][state["ri"]], None)
 
 
 def _confirm(conv: Conversation, ctx: Ctx, state: State) -> Reply:
     """确认: submit from the summary, in this message's transaction; then forget the draft."""
     if state["at"] != "summary":
-        return _fail(conv, ctx, state, t("dialog.confirm.early", q=question(conv, ctx, state)))
+        return fail(conv, ctx, state, t("dialog.confirm.early", q=question(conv, ctx, state)))
     text = conv.submit(ctx, state)
     clear(ctx)
     return Reply(text=text)
@@ -250,27 +182,18 @@ def _edit(conv: Conversation, ctx: Ctx, state: State, number: int) -> Reply:
     """修改 N: edit field N of the summary, then come back to it."""
     total = len(state["records"]) * len(conv.steps)
     if state["at"] != "summary":
-        return _fail(conv, ctx, state, t("dialog.edit.early", q=question(conv, ctx, state)))
+        return fail(conv, ctx, state, t("dialog.edit.early", q=question(conv, ctx, state)))
     if not 1 <= number <= total:
-        return _fail(conv, ctx, state, t("dialog.edit.range", n=number, total=total))
+        return fail(conv, ctx, state, t("dialog.edit.range", n=number, total=total))
     ri, index = divmod(number - 1, len(conv.steps))
     state.update(ri=ri, at="s:" + conv.steps[index].name, edit=True, fails=0)
-    return _reply(ctx, state, question(conv, ctx, state))
+    return reply(ctx, state, question(conv, ctx, state))
 
 
 def _restart(conv: Conversation, ctx: Ctx, state: State) -> Reply:
     """重新开始: a fresh draft with the same preset answers."""
     fresh = new_state(conv, ctx, state["preset"])
-    fresh["at"] = _first(conv, fresh)
-    return _reply(ctx, fresh, t("dialog.restarted", q=question(conv, ctx, fresh)))
+    fresh["at"] = first(conv, fresh)
+    return reply(ctx, fresh, t("dialog.restarted", q=question(conv, ctx, fresh)))
 
 
-def _idle(ctx: Ctx, state: State) -> bool:
-    """Whether the user has been away longer than the idle limit."""
-    return ctx.now.timestamp() - state["seen"] > ctx.settings.dialog.idle_minutes * 60
-
-
-def _reply(ctx: Ctx, state: State, text: str) -> Reply:
-    """Save the state and answer."""
-    save(ctx, state)
-    return Reply(text=text)
