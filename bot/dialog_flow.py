@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from bot.context import Ctx, Incoming, Reply
-from bot.dialog import Conversation, Invalid, State, Step, clear, new_state, save
+from bot.dialog import Conversation, Invalid, State, Step, clear, new_state
 from bot.dialog_view import fail, first, idle, question, reply, show_value, step_at
 from bot.texts import t
 
