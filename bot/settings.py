@@ -84,6 +84,44 @@ class ExpertSettings:
 
 
 @dataclasses.dataclass(frozen=True)
+class DialogSettings:
+    draft_ttl_days: int
+    idle_minutes: int
+    max_tries: int
+
+
+@dataclasses.dataclass(frozen=True)
+class CampaignSettings:
+    filing_opens: dt.date
+    filing_deadline: dt.date
+    activities_from: dt.date
+    activities_to: dt.date
+
+
+@dataclasses.dataclass(frozen=True)
+class FilingSettings:
+    max_activities: int
+    name_max_chars: int
+    location_max_chars: int
+    description_min_chars: int
+    description_max_chars: int
+    scale_max: int
+    my_filings_shown: int
+    review_list_shown: int
+    review_template: str
+
+
+@dataclasses.dataclass(frozen=True)
+class SupportSettings:
+    goods_min_participants: int
+    goods_ratio: float
+    goods_cap: int
+    linkage_cohost_min: int
+    linkage_promo_min: int
+    training_support_min: int
+
+
+@dataclasses.dataclass(frozen=True)
 class MenuButton:
     name: str
     type: str = ""
@@ -108,6 +146,10 @@ class Settings:
     data: DataSettings
     menu: MenuSettings
     experts: ExpertSettings
+    dialog: DialogSettings
+    campaign: CampaignSettings
+    filing: FilingSettings
+    support: SupportSettings
 
     @property
     def safe_mode(self) -> bool:
