@@ -9,7 +9,7 @@ from bot.texts import t
 from handlers import accounts, contest_views as views
 from models import contest, contest_board
 from models.contest_fraud import void_on_unsubscribe
-from models.contest_rounds import Round, entry_by_number
+from models.contest_rounds import Round
 
 PAGE = re.compile(r"^项目\s*第?\s*(\d+)\s*页$")
 DETAIL = re.compile(r"^项目\s*第?\s*(\d+)\s*号?$")
@@ -99,24 +99,13 @@ def vote(msg: Incoming, ctx: Ctx) -> Reply:
     if not match:
         return Reply(text=t("contest.vote.usage"))
     try:
-        out = contest.vote(ctx.session, ctx.user, int(match.group(1)), ctx.now, ctx.settings,
-                           alert_text=_alert_text(ctx, int(match.group(1))))
+        out = contest.vote(ctx.session, ctx.user, int(match.group(1)), ctx.now, ctx.settings)
     except contest.VoteRefused as exc:
         raise BotError(t(f"contest.refuse.{exc.reason}", **exc.details)) from None
     ttl = _ttl(ctx)
     ctx.after_commit.append(lambda: contest_board.add_vote(ctx.store, out.month, out.cast.number,
                                                            out.cast.version, ttl))
     return Reply(text=_vote_text(out))
-
-
-def _alert_text(ctx: Ctx, number: int) -> str:
-    """The admins' burst alert for this project, should the vote reveal a burst."""
-    row = contest.round_for_chat(ctx.session, ctx.now, ctx.settings)
-    entry = entry_by_number(ctx.session, row.id, number) if row else None
-    if row is None or entry is None:
-        return ""
-    return t("contest.burst.alert", month=row.month, number=number, name=entry.name,
-             minutes=ctx.settings.contest.burst_window_minutes, recent="{recent}")
 
 
 def _vote_text(out: contest.VoteOutcome) -> str:
