@@ -16,7 +16,7 @@ Format (one directive a line; `#` starts a comment line):
   !wait 45m | 2h | 3d                  move the clock on
   !restart                             a new app on the same database and store
   !parallel text a | text b            two messages of the user at the same moment
-  @contest YYYY-MM [entries=N] [first=YYYY-MM-DD last=YYYY-MM-DD] [orgs=A,B]
+  @contest YYYY-MM [entries=N] [first=YYYY-MM-DD last=YYYY-MM-DD] [orgs=A,B] [name=PREFIX]
                                        a shortlisted contest round of N approved projects
   !close YYYY-MM                       close that round as `contest close` does
 """
@@ -200,7 +200,7 @@ class Runner:
         with self.app.extensions["youthvoice"].db.session() as session:
             create_round(session, self.settings, month, int(options.get("entries", "3")),
                          options.get("first"), options.get("last"),
-                         tuple(options.get("orgs", "石龙团委").split(",")))
+                         tuple(options.get("orgs", "石龙团委").split(",")), options.get("name", "项目"))
 
     def do_close(self, arg: str) -> None:
         from models.contest import close_round
