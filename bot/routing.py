@@ -9,7 +9,7 @@ from typing import Callable
 
 from bot import dialog
 from bot.context import Ctx, Handler, Incoming
-from handlers import accounts, experts, filing, filing_review
+from handlers import accounts, contest, experts, filing, filing_review
 from models.accounts import Role
 
 Predicate = Callable[[Incoming, Ctx], bool]
@@ -75,12 +75,19 @@ TABLE: list[Route] = [
     # menu keys
     (click("FILE_APPLICATION"), filing.start),
     (click("MY_FILINGS"), filing.my_filings),
+    (click("CONTEST_LIST"), contest.showcase_menu),
+    (click("CONTEST_VOTE_HELP"), contest.vote_help),
+    (click("CONTEST_RANK"), contest.leaderboard),
     (click("EXPERT_RANK"), experts.my_rank),
     # keywords
     (text_is("申报"), filing.start),
     (text_matches(r"我的申报\s*\d*"), filing.my_filings),
     (for_role(Role.PLATFORM_ADMIN, text_is("审核")), filing_review.pending),
     (for_role(Role.PLATFORM_ADMIN, text_matches(r"(通过|驳回)\s*\d+[\s\S]*")), filing_review.decide),
+    (contest.is_showcase, contest.showcase),
+    (contest.is_vote, contest.vote),
+    (text_is("排行", "排行榜"), contest.leaderboard),
+    (text_is("规则", "投票规则"), contest.rules),
     (text_is("我的排名"), experts.my_rank),
     (text_is("专家榜"), experts.board),
     # default
