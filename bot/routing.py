@@ -4,11 +4,13 @@ Order: events, global words, the active dialog, menu keys, keywords, then the de
 """
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from bot import dialog
 from bot.context import Ctx, Handler, Incoming
-from handlers import accounts, experts
+from handlers import accounts, contest, experts, filing, filing_review
+from models.accounts import Role
 
 Predicate = Callable[[Incoming, Ctx], bool]
 Route = tuple[Predicate, Handler]
@@ -23,6 +25,17 @@ def text_is(*words: str) -> Predicate:
 def text_starts(*words: str) -> Predicate:
     """A text message that starts with one of the words."""
     return lambda msg, ctx: msg.type == "text" and msg.text.startswith(words)
+
+
+def text_matches(pattern: str) -> Predicate:
+    """A text message that matches the regular expression as a whole."""
+    compiled = re.compile(pattern)
+    return lambda msg, ctx: msg.type == "text" and compiled.fullmatch(msg.text) is not None
+
+
+def for_role(role: Role, predicate: Predicate) -> Predicate:
+    """The predicate, only for users holding the role (others fall through to the default)."""
+    return lambda msg, ctx: ctx.has(role) and predicate(msg, ctx)
 
 
 def event_is(*names: str) -> Predicate:
@@ -56,10 +69,25 @@ TABLE: list[Route] = [
     (text_starts("绑定"), accounts.bind),
     # the active dialog takes every other text
     (dialog.is_active, dialog.handle),
-    (text_is("取消", "退出"), accounts.nothing_to_cancel),
+    (text_is("取消", "退出", "上一步", "跳过", "继续", "重新开始"), accounts.nothing_to_cancel),
+    (text_matches(r"修改\s*\d+"), accounts.nothing_to_cancel),
+    (text_is("确认", "提交"), filing.nothing_to_confirm),
     # menu keys
+    (click("FILE_APPLICATION"), filing.start),
+    (click("MY_FILINGS"), filing.my_filings),
+    (click("CONTEST_LIST"), contest.showcase_menu),
+    (click("CONTEST_VOTE_HELP"), contest.vote_help),
+    (click("CONTEST_RANK"), contest.leaderboard),
     (click("EXPERT_RANK"), experts.my_rank),
     # keywords
+    (text_is("申报"), filing.start),
+    (text_matches(r"我的申报\s*\d*"), filing.my_filings),
+    (for_role(Role.PLATFORM_ADMIN, text_is("审核")), filing_review.pending),
+    (for_role(Role.PLATFORM_ADMIN, text_matches(r"(通过|驳回)\s*\d+[\s\S]*")), filing_review.decide),
+    (contest.is_showcase, contest.showcase),
+    (contest.is_vote, contest.vote),
+    (text_is("排行", "排行榜"), contest.leaderboard),
+    (text_is("规则", "投票规则"), contest.rules),
     (text_is("我的排名"), experts.my_rank),
     (text_is("专家榜"), experts.board),
     # default

@@ -9,9 +9,10 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from bot.cli import chat, core, experts, menu, orgs
+from bot.cli import chat, contest, core, experts, filing, menu, orgs
 
-GROUPS = (core.init_db, orgs.org, experts.expert, chat.chat, menu.menu)
+GROUPS = (core.init_db, orgs.org, filing.filing, contest.group, experts.expert, chat.chat,
+          menu.menu)
 
 
 def init_app(app: Flask) -> None:

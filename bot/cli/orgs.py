@@ -1,13 +1,15 @@
-"""Organisation commands: add, invite."""
+"""Organisation commands: add, invite, import."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import click
 from sqlalchemy.exc import IntegrityError
 
 from bot.cli.common import fail, services, session
 from models.accounts import new_code
+from models.org_import import check_rows, import_orgs, read_table
 from models.orgs import OrgKind, Organisation, add_org
 from models.towns import resolve_town
 
@@ -47,3 +49,24 @@ def invite(org_id: int) -> None:
     click.echo(f"绑定码有效期至 {code.expires_at.astimezone(services().tz):%Y-%m-%d %H:%M}，"
                f"管理员在公众号发送“绑定 {code.code}”即可。")
     click.echo(code.code)
+
+
+@org.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_(file: Path) -> None:
+    """Register organisations from .csv or .xlsx (名称, 镇街, 类型); all rows or none; prints the count."""
+    try:
+        rows = read_table(file)
+    except ValueError as exc:
+        fail(str(exc))
+    with session() as s:
+        good, errors = check_rows(s, rows, services().settings.data.towns_file)
+        if errors:
+            for error in errors:
+                click.echo(f"第 {error.line} 行：{error.reason}", err=True)
+            fail(f"导入失败：共 {len(errors)} 处错误，未导入任何组织。请修改后重新导入。")
+        created = import_orgs(s, good)
+    for row in created:
+        click.echo(f"{row.id}\t{row.name}（{row.town}）")
+    click.echo(f"已导入 {len(created)} 个组织。")
+    click.echo(len(created))

@@ -1,7 +1,7 @@
 """experts
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0004
 Create Date: 2026-11-25 02:13:49.366028
 """
 from alembic import op
@@ -10,7 +10,7 @@ import models.base
 
 
 revision = '0005'
-down_revision = '0002'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

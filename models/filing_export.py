@@ -1,0 +1,83 @@
+"""The 申请意向表 as a spreadsheet: the form's columns in its order, then the city's own columns."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from sqlalchemy.orm import Session
+
+from bot.settings import SupportSettings
+from bot.texts import t
+from models.filing import FilingItem
+from models.filing_ops import export_items
+from models.orgs import Organisation
+from models.support import assess_item
+
+# (header, column width in characters): the form's nine columns, then ours.
+COLUMNS: tuple[tuple[str, int], ...] = (
+    ("序号", 6), ("镇街", 8), ("活动名称", 24), ("活动时间", 26), ("活动地点", 18), ("活动规模", 10),
+    ("活动类型", 14), ("活动简介", 40), ("申请意向", 28),
+    ("组织", 20), ("申报时间", 18), ("审核状态", 10), ("符合条件", 60), ("审核意见", 24), ("活动编号", 10),
+)
+HEADERS = [name for name, _ in COLUMNS]
+
+
+def export_rows(session: Session, month: str | None, rules: SupportSettings,
+                tz: ZoneInfo) -> list[list[object]]:
+    """One row per activity, numbered 1..N in filing order."""
+    items = export_items(session, month)
+    return [_row(n, item, org, rules, tz) for n, (item, org) in enumerate(items, start=1)]
+
+
+def _row(n: int, item: FilingItem, org: Organisation, rules: SupportSettings,
+         tz: ZoneInfo) -> list[object]:
+    """The cells of one activity."""
+    intentions = "、".join(t(f"filing.intention.{v}") for v in item.intentions)
+    description = item.description + (f"\n方案：{item.plan_url}" if item.plan_url else "")
+    eligibility = "\n".join(f"{t('filing.intention.' + r.intention)}：{r.reason}"
+                            for r in assess_item(item, rules))
+    filed_at = item.filing.filed_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    return [n, item.town, item.name, item.time_text, item.location, item.scale,
+            t(f"filing.type.{item.activity_type}"), description, intentions, org.name, filed_at,
+            t(f"filing.state.{item.review_state}"), eligibility, item.review_reason or "", item.id]
+
+
+def write_xlsx(path: Path, rows: list[list[object]], title: str) -> None:
+    """A workbook with bold Chinese headers, readable widths and wrapped long cells."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]  # Excel's limit on sheet names
+    sheet.append(HEADERS)
+    for row in rows:
+        sheet.append(row)
+    for index, (_, width) in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for line in sheet.iter_rows(min_row=2):
+        for cell in line:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
+    book.save(path)
+
+
+def write_csv(path: Path, rows: list[list[object]]) -> None:
+    """UTF-8 with a byte-order mark, so that Excel opens the Chinese correctly."""
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(HEADERS)
+        writer.writerows(rows)
+
+
+def month_ok(text: str) -> bool:
+    """Whether text is a month YYYY-MM."""
+    try:
+        dt.datetime.strptime(text, "%Y-%m")
+    except ValueError:
+        return False
+    return len(text) == 7
