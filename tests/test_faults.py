@@ -23,7 +23,9 @@ from bot.settings import Settings
 from bot.wechat.simulator import Simulator, flask_transport
 from models.accounts import BindingCode, new_code
 from models.orgs import OrgAdmin
-from tests.support import create_org, reset_database
+from models.contest_votes import Vote
+from tests.support import create_org, create_user, reset_database
+from tests.support_contest import create_round
 from tests.support_faults import PrivatePostgres, PrivateRedis, postgres_bin
 
 DEADLINE = 4.5
@@ -154,6 +156,24 @@ def test_redis_flushed(app_factory: Callable[[Settings], Flask],
     with app.extensions["youthvoice"].db.session() as s:
         assert s.scalar(select(func.count()).select_from(BindingCode).where(BindingCode.used_by.is_not(None))) == 1
     assert health(app)[0] == 200
+
+
+def test_redis_flushed_between_a_vote_and_its_retry(app_factory: Callable[[Settings], Flask],
+                                                    settings_factory: Callable[..., Settings],
+                                                    redis_up: PrivateRedis) -> None:
+    """A vote, Redis flushed, WeChat's retry: still one vote in SQL; the leaderboard rebuilds from SQL."""
+    app = app_factory(settings_factory(redis={"url": redis_up.url}))
+    services, sim = app.extensions["youthvoice"], _sim(app)
+    with services.db.session() as s:
+        create_round(s, services.settings, month=services.now().strftime("%Y-%m"),
+                     first=str(services.now().date()), last=str(services.now().date()))
+        create_user(s, "o_voter")
+    assert "点赞成功" in sim.text("o_voter", "投票 1", msg_id=9)[1]
+    redis.Redis.from_url(redis_up.url).flushall()
+    assert "点赞成功" not in sim.text("o_voter", "投票 1", msg_id=9)[1]
+    with services.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Vote)) == 1
+    assert "1票" in sim.text("o_reader", "排行", msg_id=10)[1]
 
 
 def test_postgres_stopped_then_started(app_factory: Callable[[Settings], Flask],
