@@ -1,5 +1,7 @@
 """SQLAlchemy models and the domain rules that live beside them (no Flask imports)."""
-from models import accounts, filing, orgs, outbox  # noqa: F401 - register the tables
+from models import (  # noqa: F401 - register the tables
+    accounts, filing, jobs, orgs, outbox, push_marks, subscriptions,
+)
 from models.base import Base
 
 __all__ = ["Base"]
