@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Callable
 from zoneinfo import ZoneInfo
 
 from bot.db import Database
 from bot.settings import Settings
 from bot.store import Store, connect
+from bot.wechat.api import WeChatClient
 
 
 class Services:
@@ -24,8 +26,15 @@ class Services:
         """The current time in the configured time zone."""
         return self.clock().astimezone(self.tz)
 
+    @functools.cached_property
+    def api(self) -> WeChatClient:
+        """WeChat's server API, built on first use (the webhook alone never needs it)."""
+        return WeChatClient(self.settings, self.store)
+
     def close(self) -> None:
-        """Release the database pool and the store's connections."""
+        """Release the database pool, the store's and the API's connections."""
+        if "api" in self.__dict__:
+            self.api.close()
         self.db.engine.dispose()
         self.store.redis.close()
 

@@ -29,6 +29,9 @@ class WechatSettings:
     max_body_bytes: int
     reply_deadline_seconds: float
     api_timeout_seconds: float
+    token_api: str = "stable"
+    token_margin_seconds: int = 300
+    token_lock_seconds: float = 10.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -146,6 +149,7 @@ class Settings:
 ENUMS: dict[str, tuple[str, ...]] = {
     "scheduler.mode": ("embedded", "external", "off"),
     "wechat.account_type": ("service", "subscription"),
+    "wechat.token_api": ("stable", "classic"),
 }
 
 

@@ -1,0 +1,110 @@
+"""The client for WeChat's server API: shared token, timeouts, one refresh-and-retry, typed errors."""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import requests
+
+from bot.settings import Settings
+from bot.store import Store
+from bot.wechat.errors import TOKEN_CODES, BadData, check
+from bot.wechat.token import JSON_HEADERS, TokenProvider
+from bot.wechat.transport import request_json
+
+log = logging.getLogger(__name__)
+DUPLICATE_MASS = 45065  # a mass send with this clientmsgid exists; WeChat names its msg_id
+# Since 2023-05-04 template and subscribe values are short and single-line; limits per key kind.
+VALUE_LIMITS = {"thing": 20, "character_string": 32, "number": 32, "letter": 32, "symbol": 5,
+                "amount": 11, "phrase": 5, "name": 10, "car_number": 8, "phone_number": 17}
+DEFAULT_VALUE_LIMIT = 20
+
+
+def keyword_data(data: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Wrap template values as WeChat wants them, refusing long or multi-line ones."""
+    out: dict[str, dict[str, str]] = {}
+    for key, value in data.items():
+        limit = VALUE_LIMITS.get(key.rstrip("0123456789"), DEFAULT_VALUE_LIMIT)
+        if len(value) > limit or "\n" in value or "\r" in value:
+            raise BadData(47003, f"value of {key} must be at most {limit} characters on one line")
+        out[key] = {"value": value}
+    return out
+
+
+class WeChatClient:
+    """Calls WeChat's server API for one account; safe to share between threads."""
+
+    def __init__(self, settings: Settings, store: Store,
+                 http: requests.Session | None = None) -> None:
+        self.wx = settings.wechat
+        self.http = http or requests.Session()
+        self.tokens = TokenProvider(self.wx, store, self.http)
+
+    def get_token(self) -> str:
+        """The shared access token (fetched by one process when none is stored)."""
+        return self.tokens.get()
+
+    def post(self, path: str, body: dict[str, Any],
+             accept: frozenset[int] = frozenset()) -> dict[str, Any]:
+        """POST JSON to /cgi-bin/<path>; on a refused token refresh once, centrally, and retry once."""
+        token = self.tokens.get()
+        payload = self._post_once(path, body, token)
+        if _code(payload) in TOKEN_CODES:
+            log.info("wechat %s: token refused (%s); refreshing once", path, _code(payload))
+            payload = self._post_once(path, body, self.tokens.refresh(token))
+        return payload if _code(payload) in accept else check(payload)
+
+    def create_menu(self, buttons: list[dict[str, Any]]) -> None:
+        """Install the custom menu."""
+        self.post("menu/create", {"button": buttons})
+
+    def send_template(self, openid: str, template_id: str, data: dict[str, str], url: str = "",
+                      client_msg_id: str = "") -> int:
+        """Send a template message; client_msg_id makes a resend within 10 minutes a no-op."""
+        body: dict[str, Any] = {"touser": openid, "template_id": template_id,
+                                "data": keyword_data(data)}
+        if url:
+            body["url"] = url
+        if client_msg_id:
+            body["client_msg_id"] = client_msg_id
+        return int(self.post("message/template/send", body).get("msgid") or 0)
+
+    def send_custom_text(self, openid: str, text: str) -> None:
+        """Send a customer-service text (only within the user's interaction window)."""
+        self.post("message/custom/send",
+                  {"touser": openid, "msgtype": "text", "text": {"content": text}})
+
+    def send_subscribe(self, openid: str, template_id: str, data: dict[str, str],
+                       page: str = "") -> None:
+        """Send a subscribe notification the user opted in to."""
+        body: dict[str, Any] = {"touser": openid, "template_id": template_id,
+                                "data": keyword_data(data)}
+        if page:
+            body["page"] = page
+        self.post("message/subscribe/bizsend", body)
+
+    def mass_send_text(self, text: str, client_msg_id: str = "") -> int:
+        """Send a text to every follower; returns WeChat's msg_id (the same one for a resend)."""
+        body: dict[str, Any] = {"filter": {"is_to_all": True}, "msgtype": "text",
+                                "text": {"content": text}}
+        if client_msg_id:
+            body["clientmsgid"] = client_msg_id
+        payload = self.post("message/mass/sendall", body, accept=frozenset({DUPLICATE_MASS}))
+        return int(payload.get("msg_id") or 0)
+
+    def close(self) -> None:
+        """Release the HTTP connections."""
+        self.http.close()
+
+    def _post_once(self, path: str, body: dict[str, Any], token: str) -> dict[str, Any]:
+        """One POST with the given token; Chinese is sent as UTF-8, not \\u escapes."""
+        url = f"{self.wx.api_base_url.rstrip('/')}/cgi-bin/{path}"
+        data = json.dumps(body, ensure_ascii=False).encode()
+        return request_json(self.http, "POST", url, self.wx.api_timeout_seconds,
+                            params={"access_token": token}, data=data, headers=JSON_HEADERS)
+
+
+def _code(payload: dict[str, Any]) -> int:
+    """The answer's errcode, 0 when absent."""
+    return int(payload.get("errcode") or 0)
