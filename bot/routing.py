@@ -8,7 +8,7 @@ from typing import Callable
 
 from bot import dialog
 from bot.context import Ctx, Handler, Incoming
-from handlers import accounts
+from handlers import accounts, push
 
 Predicate = Callable[[Incoming, Ctx], bool]
 Route = tuple[Predicate, Handler]
@@ -50,6 +50,7 @@ TABLE: list[Route] = [
     (event_is("subscribe"), accounts.on_subscribe),
     (event_is("unsubscribe"), accounts.on_unsubscribe),
     (event_is("scan"), accounts.on_scan),
+    (event_is("templatesendjobfinish"), push.template_finished),
     # global words
     (text_is("帮助", "?", "？", "help"), accounts.help),
     (click("HELP"), accounts.help),
@@ -59,6 +60,8 @@ TABLE: list[Route] = [
     (text_is("取消", "退出"), accounts.nothing_to_cancel),
     # menu keys
     # keywords
+    (text_is("订阅结果"), push.subscribe_results),
+    (text_is("取消订阅结果"), push.unsubscribe_results),
     # default
     (type_is("text"), accounts.unknown_text),
     (type_is("event"), accounts.ignore_event),

@@ -107,6 +107,8 @@ def record_fallback(session: Session, msg: Claimed, code: int, channel: str,
                   next_attempt_at=now, last_error_code=code, last_error=f"{code}: 改用模板消息")
 
 
-def release(session: Session, msg: Claimed) -> bool:
+def release(session: Session, msg: Claimed, at: dt.datetime | None = None) -> bool:
     """Give back a claimed row that was not sent (the run stopped), without counting an attempt."""
-    return finish(session, msg, status=Status.QUEUED, attempts=msg.attempts - 1, claim_token=None)
+    values: dict[str, Any] = {"next_attempt_at": at} if at else {}
+    return finish(session, msg, status=Status.QUEUED, attempts=msg.attempts - 1, claim_token=None,
+                  **values)

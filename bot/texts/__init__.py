@@ -4,9 +4,9 @@ Each journey keeps its sentences in a module of this package; `t(key, **values)`
 """
 from __future__ import annotations
 
-from bot.texts import core
+from bot.texts import core, push
 
-_MODULES = (core,)
+_MODULES = (core, push)
 
 
 def _merge() -> dict[str, str]:
