@@ -12,9 +12,12 @@ from sqlalchemy import text
 from bot import create_app
 from bot.db import Database
 from bot.services import Services
-from bot.settings import Settings
+from bot.settings import EXAMPLE_CONFIG, Settings, read_toml
+from bot.wechat.fake import FakeServer, serve
+from bot.wechat.fake_state import FakeWeChat
 from bot.wechat.simulator import Simulator, flask_transport
-from tests.support import Clock, database_url, make_settings, redis_url, reset_database
+from tests.support import (TEST_APPID, Clock, database_url, make_settings, redis_url,
+                           reset_database)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -104,3 +107,19 @@ def client(app: Flask) -> Any:
 def sim(app: Flask) -> Simulator:
     """WeChat, talking to the webhook through the test client."""
     return Simulator(app.extensions["youthvoice"].settings, flask_transport(app.test_client()))
+
+
+@pytest.fixture(scope="session")
+def fake_wechat_server() -> Iterator[FakeServer]:
+    """WeChat's server API, faked on a loopback port for the whole run."""
+    secret = read_toml(EXAMPLE_CONFIG)["wechat"]["app_secret"]
+    server = serve(FakeWeChat(TEST_APPID, secret))
+    yield server
+    server.stop()
+
+
+@pytest.fixture()
+def fake_wechat(fake_wechat_server: FakeServer) -> FakeWeChat:
+    """The fake, reset; `settings_factory(**fake_wechat.override)` points the bot at it."""
+    fake_wechat_server.fake.reset()
+    return fake_wechat_server.fake

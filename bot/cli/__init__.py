@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from bot.cli import chat, core, orgs, push
+from bot.cli import chat, core, menu, orgs, push
 
-GROUPS = (core.init_db, orgs.org, chat.chat, push.push)
+GROUPS = (core.init_db, orgs.org, chat.chat, menu.menu, push.push)
 
 
 def init_app(app: Flask) -> None:

@@ -30,18 +30,23 @@ ROUTES: dict[str, Handler] = {
 OPEN_PATHS = frozenset({"token", "stable_token"})  # the only APIs called without a token
 
 
-def answer(fake: FakeWeChat, path: str, query: dict[str, str], raw: bytes) -> dict[str, Any]:
+def answer(fake: FakeWeChat, path: str, query: dict[str, str], raw: bytes) -> Response:
     """Answer one call as WeChat would, record it, then apply any injected delay."""
     fault = fake.take_fault(path)
     with fake.mutex:
         body = _json(raw)
-        if fault is not None and fault.errcode is not None:
+        if fault is not None and fault.status != 200:
+            payload = {"errcode": -fault.status, "errmsg": "injected http error"}
+        elif fault is not None and fault.errcode is not None:
             payload = {"errcode": fault.errcode, "errmsg": "injected"}
         else:
             payload = _route(fake, path, query, body)
-        fake.record(path, query, body, payload)
+        fake.record(path, query, body, payload, raw)
     time.sleep(fake.latency + (fault.delay if fault else 0.0))
-    return payload
+    if fault is not None and fault.status != 200:
+        return Response("<html>gateway error</html>", status=fault.status, content_type="text/html")
+    return Response(json.dumps(payload, ensure_ascii=False),
+                    content_type="application/json; charset=utf-8")
 
 
 def _json(raw: bytes) -> dict[str, Any] | None:
@@ -73,9 +78,7 @@ def wsgi_app(fake: FakeWeChat) -> Callable[..., Any]:
 
     @Request.application
     def app(request: Request) -> Response:
-        payload = answer(fake, normalise(request.path), dict(request.args), request.get_data())
-        return Response(json.dumps(payload, ensure_ascii=False),
-                        content_type="application/json; charset=utf-8")
+        return answer(fake, normalise(request.path), dict(request.args), request.get_data())
 
     return app
 

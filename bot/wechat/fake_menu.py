@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.wechat import menu
 from bot.wechat.fake_state import FakeWeChat
 
-KEY_TYPES = frozenset({"click", "scancode_push", "scancode_waitmsg", "pic_sysphoto",
-                       "pic_photo_or_album", "pic_weixin", "location_select"})
-URL_TYPES = frozenset({"view"})
+KEY_TYPES = frozenset(menu.KEY_TYPES)
+URL_TYPES = frozenset(menu.URL_TYPES)
 # WeChat's errcode per bad field, and the name byte limit, for top buttons and sub-buttons
 TOP = {"type": 40017, "name": 40018, "key": 40019, "url": 40020, "name_bytes": 16}
 SUB = {"type": 40024, "name": 40025, "key": 40026, "url": 40027, "name_bytes": 60}

@@ -24,14 +24,16 @@ class Call:
     errcode: int
     answer: dict[str, Any]
     at: float
+    raw: bytes = b""
 
 
 @dataclasses.dataclass(frozen=True)
 class Fault:
-    """An injected answer (errcode) and/or delay for one call to a path."""
+    """An injected answer (errcode, or a non-JSON HTTP status) and/or delay for one call."""
 
     errcode: int | None
     delay: float
+    status: int = 200
 
 
 @dataclasses.dataclass
@@ -114,10 +116,10 @@ class FakeWeChat:
         return self.counters[name]
 
     def inject(self, path: str, errcode: int | None = None, times: int = 1,
-               delay: float = 0.0) -> None:
-        """Make the next `times` calls to path answer errcode and/or wait `delay` seconds first."""
+               delay: float = 0.0, status: int = 200) -> None:
+        """Make the next `times` calls to path answer errcode (or an HTTP error page), and/or late."""
         with self.mutex:
-            self.faults[normalise(path)].extend([Fault(errcode, delay)] * times)
+            self.faults[normalise(path)].extend([Fault(errcode, delay, status)] * times)
 
     def take_fault(self, path: str) -> Fault | None:
         """The next queued fault for path, if any."""
@@ -146,6 +148,12 @@ class FakeWeChat:
         self.current[kind] = token
         return token
 
+    def revoke(self, token: str) -> None:
+        """Kill a token at once, as a forced refresh elsewhere would (40001 from now on)."""
+        with self.mutex:
+            self.tokens[token].valid_until = self.now()
+            self.tokens[token].superseded = True
+
     def check_token(self, token: str) -> int:
         """0 when the token works, else WeChat's errcode for it."""
         issued = self.tokens.get(token)
@@ -158,10 +166,10 @@ class FakeWeChat:
         return 40001 if issued.superseded else 42001
 
     def record(self, path: str, query: dict[str, str], body: dict[str, Any] | None,
-               answer: dict[str, Any]) -> None:
+               answer: dict[str, Any], raw: bytes) -> None:
         """Remember a call and its answer."""
         errcode = int(answer.get("errcode") or 0)
-        self.recorded.append(Call(path, query, body, errcode, answer, self.now()))
+        self.recorded.append(Call(path, query, body, errcode, answer, self.now(), raw))
 
     @property
     def calls(self) -> list[Call]:

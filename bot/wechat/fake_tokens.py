@@ -50,6 +50,5 @@ def stable_token(fake: FakeWeChat, query: dict[str, str], body: Answer | None) -
         if fake.count(f"force:{fake.period('%Y-%m-%d')}") > fake.force_quota:
             return {"errcode": 45009, "errmsg": "reach max api daily quota limit"}
         if current in fake.tokens:
-            fake.tokens[current].valid_until = fake.now()
-            fake.tokens[current].superseded = True
+            fake.revoke(current)
     return _answer(fake, fake.issue("stable_token"))

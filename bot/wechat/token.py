@@ -72,7 +72,9 @@ class TokenProvider:
     def _ttl(self, expires_in: int) -> int:
         """Keep the token until shortly before WeChat lets it expire."""
         margin = self.wx.token_margin_seconds
-        return expires_in - margin if expires_in > margin else max(1, expires_in)
+        # stable_token hands back the same token until it dies, so refetching a token with
+        # little time left gains nothing: keep such a token to its end (a late 42001 is retried).
+        return max(expires_in - margin, min(expires_in, margin), 1)
 
     def _fetch(self, force: bool) -> tuple[str, int]:
         """Ask WeChat for a token: stable_token (force only after a refusal), or the classic API."""
