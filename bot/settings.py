@@ -127,6 +127,31 @@ class MenuSettings:
 
 
 @dataclasses.dataclass(frozen=True)
+class ContestSettings:
+    shortlist_size: int
+    winners: int
+    votes_per_user_per_day: int
+    votes_per_entry_per_user_per_day: int
+    votes_per_entry_per_user_per_round: int
+    followers_only: bool
+    voting_opens_day: int
+    voting_closes_day: int
+    min_seconds_between_votes: float
+    unsubscribe_void_hours: int
+    burst_window_minutes: int
+    burst_baseline_hours: int
+    burst_factor: float
+    burst_min_votes: int
+    alert_channel: str
+    alert_template: str
+    judges_weight: float
+    frozen_dir: str
+    leaderboard_ttl_days: int
+    reply_max_bytes: int
+    name_chars_in_lists: int
+
+
+@dataclasses.dataclass(frozen=True)
 class Settings:
     wechat: WechatSettings
     database: DatabaseSettings
@@ -139,6 +164,7 @@ class Settings:
     push: PushSettings
     announce: AnnounceSettings
     reminders: ReminderSettings
+    contest: ContestSettings
 
     @property
     def safe_mode(self) -> bool:
@@ -150,6 +176,7 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "scheduler.mode": ("embedded", "external", "off"),
     "wechat.account_type": ("service", "subscription"),
     "wechat.token_api": ("stable", "classic"),
+    "contest.alert_channel": ("custom", "template"),
 }
 
 
@@ -263,7 +290,26 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
     """Validate a raw table into Settings."""
     settings = _build(Settings, data, "")
     _check_aes_key(settings.wechat.encoding_aes_key)
+    _check_contest(settings.contest)
     return settings
+
+
+def _check_contest(c: ContestSettings) -> None:
+    """Contest numbers that would make the rules meaningless stop start-up."""
+    checks = {"shortlist_size": c.shortlist_size >= 1, "winners": c.winners >= 1,
+              "votes_per_user_per_day": c.votes_per_user_per_day >= 1,
+              "votes_per_entry_per_user_per_day": c.votes_per_entry_per_user_per_day >= 1,
+              "votes_per_entry_per_user_per_round": c.votes_per_entry_per_user_per_round >= 0,
+              "voting_opens_day": 1 <= c.voting_opens_day <= 28,
+              "voting_closes_day": 0 <= c.voting_closes_day <= 31,
+              "judges_weight": 0.0 <= c.judges_weight <= 1.0,
+              "burst_window_minutes": c.burst_window_minutes >= 1,
+              "burst_baseline_hours": c.burst_baseline_hours >= 1,
+              "reply_max_bytes": 200 <= c.reply_max_bytes <= 2048}
+    checks["alert_template"] = c.alert_channel != "template" or bool(c.alert_template)
+    for key, ok in checks.items():
+        if not ok:
+            raise SettingsError(f"setting contest.{key} is out of range")
 
 
 def _check_aes_key(key: str) -> None:

@@ -93,6 +93,10 @@ class Store:
         pipe.expire(key, ttl, nx=True)
         return int(self._call(pipe.execute)[0])
 
+    def eval(self, script: str, keys: list[str], args: list[Any]) -> Any:
+        """Run a Lua script atomically (caches that must never be half-updated)."""
+        return self._call(self.redis.eval, script, len(keys), *keys, *args)
+
     @contextmanager
     def lock(self, name: str, timeout: float, wait: float) -> Iterator[None]:
         """Hold a named lock for at most `timeout` s, waiting at most `wait` s for it."""

@@ -2,6 +2,7 @@
 from models import (  # noqa: F401 - register the tables
     accounts, filing, jobs, orgs, outbox, push_marks, subscriptions,
 )
+from models import contest_fraud, contest_rounds, contest_votes  # noqa: F401
 from models.base import Base
 
 __all__ = ["Base"]

@@ -1,7 +1,7 @@
 """push scheduler and subscriptions
 
 Revision ID: 0006
-Revises: 0002
+Revises: 0004
 Create Date: 2026-11-25 02:12:47.259449
 """
 from alembic import op
@@ -10,7 +10,7 @@ import models.base
 
 
 revision = '0006'
-down_revision = '0002'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

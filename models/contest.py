@@ -1,0 +1,112 @@
+"""The design contest's public API, used alike by chat, the CLI, the scheduler and announcements.
+
+The tables and rules live in contest_rounds (rounds, showcase), contest_votes (votes, quotas),
+contest_rank (ranking), contest_fraud (voids, bursts, blacklist, log), contest_close (close,
+frozen file, results) and contest_board (the Redis leaderboard cache).
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.settings import Settings
+from bot.store import Store
+from models.accounts import User
+from models.contest_board import counts
+from models.contest_close import (Results, close_round, due_for_close, file_digest, load_judges,
+                                  mark_announced, results)
+from models.contest_fraud import check_burst
+from models.contest_rank import Standing, Tally, gap_above, lead_below, live_board
+from models.contest_rounds import (ContestError, Entry, Round, RoundState, entries, get_round,
+                                   month_of, shown_round)
+from models.contest_votes import Cast, Refusal, Vote, VoteRefused, VoteRules, VoteStatus, cast_vote
+from models.filing import Filing, FilingItem
+
+__all__ = ["ContestError", "Refusal", "Results", "Round", "RoundState", "Standing", "VoteOutcome",
+           "VoteRefused", "board", "close_round", "due_for_close", "file_digest", "load_judges",
+           "mark_announced", "org_metrics", "results", "vote"]
+
+
+@dataclasses.dataclass(frozen=True)
+class VoteOutcome:
+    """What the voter is told after a counted vote."""
+
+    cast: Cast
+    month: str
+    votes: int
+    rank: int
+    gap: int | None        # votes behind the next place up; None when first
+    lead: int | None       # when first: votes ahead of the next place; None when alone
+
+
+@dataclasses.dataclass(frozen=True)
+class OrgMetrics:
+    """What an organisation's showcased projects earned (plan measure 2: it counts toward them)."""
+
+    valid_votes: int
+    registrations: int
+
+
+def tz_of(settings: Settings) -> ZoneInfo:
+    """The contest's time zone (the scheduler's)."""
+    return ZoneInfo(settings.scheduler.timezone)
+
+
+def vote(session: Session, user: User, number: int, now: dt.datetime, settings: Settings,
+         alert_text: str = "") -> VoteOutcome:
+    """Cast a vote in the round being shown now; raise VoteRefused when the rules say no."""
+    c, tz = settings.contest, tz_of(settings)
+    row = shown_round(session, month_of(now, tz))
+    cast = cast_vote(session, user, row, number, now, VoteRules.from_settings(c), tz)
+    assert row is not None
+    check_burst(session, cast.entry_id, now, c, settings.admins.openids,
+                alert_text or f"contest {row.month} #{number}: burst")
+    standing = _standing_of(session, row.id, cast.entry_id)
+    return VoteOutcome(cast, row.month, *standing)
+
+
+def _standing_of(session: Session, round_id: int, entry_id: int) -> tuple[int, int, int | None, int | None]:
+    """Votes, rank, gap above and lead below of one entry, counted in this transaction."""
+    stmt = (select(Vote.entry_id, func.count(Vote.id))
+            .where(Vote.round_id == round_id, Vote.status == VoteStatus.VALID).group_by(Vote.entry_id))
+    by_entry = dict(session.execute(stmt).all())
+    all_votes = [by_entry.get(e.id, 0) for e in entries(session, round_id)]
+    mine = by_entry.get(entry_id, 0)
+    rank = 1 + sum(1 for v in all_votes if v > mine)
+    return mine, rank, gap_above(mine, all_votes), lead_below(mine, all_votes)
+
+
+def board(session: Session, store: Store, row: Round, ttl: int) -> list[Standing]:
+    """The live leaderboard of a round, counts from the cache (rebuilt from SQL when stale)."""
+    by_number = counts(store, session, row, ttl)
+    tallies = [Tally(e.id, e.number, e.item_id, e.org_id, e.name, by_number.get(e.number, 0), None)
+               for e in entries(session, row.id)]
+    return live_board(tallies)
+
+
+def org_metrics(session: Session, org_id: int, month: str | None = None) -> OrgMetrics:
+    """Valid contest votes on the organisation's projects, and their actual registrations."""
+    votes = (select(func.count(Vote.id)).join(Entry, Entry.id == Vote.entry_id)
+             .where(Entry.org_id == org_id, Vote.status == VoteStatus.VALID))
+    regs = (select(func.coalesce(func.sum(FilingItem.actual_registrations), 0))
+            .join(Filing, Filing.id == FilingItem.filing_id).where(Filing.org_id == org_id))
+    if month is not None:
+        votes = votes.join(Round, Round.id == Entry.round_id).where(Round.month == month)
+    return OrgMetrics(session.scalar(votes) or 0, session.scalar(regs) or 0)
+
+
+def round_for_chat(session: Session, now: dt.datetime, settings: Settings) -> Round | None:
+    """The round chat shows at this moment."""
+    return shown_round(session, month_of(now, tz_of(settings)))
+
+
+def round_of(session: Session, month: str) -> Round:
+    """A month's round that must exist (operator commands)."""
+    row = get_round(session, month)
+    if row is None:
+        raise ContestError(f"{month} 没有大赛")
+    return row

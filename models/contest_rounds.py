@@ -1,0 +1,188 @@
+"""Contest rounds (one per month) and their showcase entries (numbered 1..N)."""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Sequence
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint, delete, func, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from models.base import Base, utcnow
+from models.filing import Filing, FilingItem, Intention, ReviewState
+
+MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+class RoundState(StrEnum):
+    """A round's life: the showcase is chosen, voted on, closed, then announced."""
+
+    SHORTLISTING = "shortlisting"
+    VOTING = "voting"
+    CLOSED = "closed"
+    ANNOUNCED = "announced"
+
+
+class ContestError(ValueError):
+    """An operator's request that the contest's rules refuse; the message is Chinese."""
+
+
+class Round(Base):
+    """One month's contest."""
+
+    __tablename__ = "contest_rounds"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), unique=True)   # YYYY-MM, Asia/Shanghai
+    state: Mapped[str] = mapped_column(String(16), default=RoundState.SHORTLISTING)
+    opens_at: Mapped[dt.datetime | None]
+    closes_at: Mapped[dt.datetime | None]                         # exclusive
+    # Bumped by every vote and void under the row lock: the leaderboard cache's version.
+    version: Mapped[int] = mapped_column(default=0)
+    shortlisted_at: Mapped[dt.datetime | None]
+    closed_at: Mapped[dt.datetime | None]
+    announced_at: Mapped[dt.datetime | None]
+    frozen_path: Mapped[str | None] = mapped_column(String(300))
+    frozen_sha256: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    def is_open(self, now: dt.datetime) -> bool:
+        """Whether votes are accepted at this moment."""
+        return (self.state == RoundState.VOTING and self.opens_at is not None
+                and self.closes_at is not None and self.opens_at <= now < self.closes_at)
+
+
+class Entry(Base):
+    """One showcased project of a round."""
+
+    __tablename__ = "contest_entries"
+    __table_args__ = (UniqueConstraint("round_id", "number"), UniqueConstraint("round_id", "item_id"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("contest_rounds.id"), index=True)
+    number: Mapped[int]
+    item_id: Mapped[int] = mapped_column(ForeignKey("filing_items.id"))
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    judge_score: Mapped[float | None]
+    flagged_at: Mapped[dt.datetime | None]
+    flag_reason: Mapped[str | None] = mapped_column(String(200))
+    final_votes: Mapped[int | None]                 # valid votes frozen at the close
+    final_score: Mapped[float | None]
+    final_rank: Mapped[int | None]
+    winner: Mapped[bool] = mapped_column(default=False)
+
+
+def parse_month(text: str) -> str:
+    """Check a YYYY-MM month."""
+    if not MONTH.match(text.strip()):
+        raise ContestError(f"月份格式应为 YYYY-MM：{text}")
+    return text.strip()
+
+
+def month_of(now: dt.datetime, tz: ZoneInfo) -> str:
+    """The contest month of a moment, in the contest's time zone."""
+    return f"{now.astimezone(tz):%Y-%m}"
+
+
+def default_window(month: str, opens_day: int, closes_day: int,
+                   tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
+    """The voting window from the settings' days of the month (closes_day 0 = last day)."""
+    year, mon = (int(p) for p in month.split("-"))
+    last = calendar.monthrange(year, mon)[1]
+    closes = min(closes_day or last, last)
+    return explicit_window(dt.date(year, mon, opens_day), dt.date(year, mon, closes), tz)
+
+
+def explicit_window(first: dt.date, last: dt.date, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
+    """A window from its first to its last day, both included."""
+    if last < first:
+        raise ContestError(f"投票截止日 {last} 早于开始日 {first}")
+    opens = dt.datetime.combine(first, dt.time(), tz)
+    return opens, dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tz)
+
+
+def get_round(session: Session, month: str) -> Round | None:
+    """The round of a month, if any."""
+    return session.scalar(select(Round).where(Round.month == month))
+
+
+def ensure_round(session: Session, month: str) -> Round:
+    """The round of a month, created in the shortlisting state on first use."""
+    row = get_round(session, month)
+    if row is None:
+        row = Round(month=month, state=RoundState.SHORTLISTING)
+        session.add(row)
+        session.flush()
+    return row
+
+
+def shown_round(session: Session, month: str) -> Round | None:
+    """The round chat shows: this month's once shortlisted, else the latest earlier one."""
+    stmt = (select(Round).where(Round.month <= month, Round.state != RoundState.SHORTLISTING)
+            .order_by(Round.month.desc()).limit(1))
+    return session.scalar(stmt)
+
+
+def candidates(session: Session, month: str) -> list[tuple[FilingItem, int]]:
+    """Approved activities of the month that applied for the contest, with their org id."""
+    stmt = (select(FilingItem, Filing.org_id).join(Filing, Filing.id == FilingItem.filing_id)
+            .where(FilingItem.review_state == ReviewState.APPROVED).order_by(FilingItem.id))
+    rows = session.execute(stmt).all()
+    return [(item, org) for item, org in rows if item.month == month and item.has(Intention.CONTEST)]
+
+
+def shortlist(session: Session, month: str, item_ids: Sequence[int], size: int,
+              window: tuple[dt.datetime, dt.datetime], now: dt.datetime) -> Round:
+    """Fix the showcase: the given activities, numbered 1..N in the order given."""
+    row = ensure_round(session, month)
+    _check_can_shortlist(session, row, item_ids, size)
+    pool = {item.id: (item, org) for item, org in candidates(session, month)}
+    missing = [i for i in item_ids if i not in pool]
+    if missing:
+        raise ContestError(f"这些活动不是 {month} 已审核通过的设计大赛申报：{', '.join(map(str, missing))}")
+    session.execute(delete(Entry).where(Entry.round_id == row.id))
+    for number, item_id in enumerate(item_ids, start=1):
+        item, org = pool[item_id]
+        session.add(Entry(round_id=row.id, number=number, item_id=item.id, org_id=org, name=item.name))
+    row.opens_at, row.closes_at = window
+    row.state, row.shortlisted_at = RoundState.VOTING, now
+    session.flush()
+    return row
+
+
+def _check_can_shortlist(session: Session, row: Round, item_ids: Sequence[int], size: int) -> None:
+    """Refuse a showcase that is empty, too big, repeated, or already voted on."""
+    from models.contest_votes import Vote  # votes refer to entries; imported late to keep layers
+
+    if not item_ids or len(item_ids) > size:
+        raise ContestError(f"入围项目数应为 1 至 {size} 个，实际 {len(item_ids)} 个")
+    if len(set(item_ids)) != len(item_ids):
+        raise ContestError("入围名单中有重复的活动")
+    if row.state in (RoundState.CLOSED, RoundState.ANNOUNCED):
+        raise ContestError(f"{row.month} 的大赛已结束，不能再修改入围名单")
+    if session.scalar(select(func.count(Vote.id)).where(Vote.round_id == row.id)):
+        raise ContestError(f"{row.month} 已有投票，不能再修改入围名单")
+
+
+def entries(session: Session, round_id: int) -> list[Entry]:
+    """A round's entries in number order."""
+    return list(session.scalars(select(Entry).where(Entry.round_id == round_id).order_by(Entry.number)))
+
+
+def entry_by_number(session: Session, round_id: int, number: int) -> Entry | None:
+    """One entry of a round by its showcase number."""
+    return session.scalar(select(Entry).where(Entry.round_id == round_id, Entry.number == number))
+
+
+def lock_round(session: Session, round_id: int, states: Sequence[str]) -> int | None:
+    """Take the round's row lock and bump its version; None when it is in another state.
+
+    Every vote, void and close passes here, so they are serialised per round and a vote that
+    waited for a close sees the round closed (the WHERE is re-checked after the wait).
+    """
+    stmt = (update(Round).where(Round.id == round_id, Round.state.in_(list(states)))
+            .values(version=Round.version + 1).returning(Round.version)
+            .execution_options(synchronize_session=False))
+    return session.execute(stmt).scalar()

@@ -1,0 +1,196 @@
+"""Votes: durable rows, the quota rules, and casting one vote atomically."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ForeignKey, Index, String, and_, func, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from bot.settings import ContestSettings
+from models.accounts import User
+from models.base import Base
+from models.contest_rounds import Entry, Round, RoundState, entry_by_number, lock_round
+
+
+class VoteStatus(StrEnum):
+    """A vote counts while valid; a void keeps the row with its reason."""
+
+    VALID = "valid"
+    VOID = "void"
+
+
+class Vote(Base):
+    """One 点赞, committed before the reply."""
+
+    __tablename__ = "contest_votes"
+    __table_args__ = (Index("ix_contest_votes_user_day", "user_id", "day"),
+                      Index("ix_contest_votes_entry_status", "entry_id", "status"),
+                      Index("ix_contest_votes_round_status", "round_id", "status"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("contest_rounds.id"))
+    entry_id: Mapped[int] = mapped_column(ForeignKey("contest_entries.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    openid: Mapped[str] = mapped_column(String(64), index=True)
+    cast_at: Mapped[dt.datetime]
+    day: Mapped[dt.date]                       # the voter's calendar day in the contest time zone
+    status: Mapped[str] = mapped_column(String(8), default=VoteStatus.VALID)
+    void_reason: Mapped[str | None] = mapped_column(String(200))
+    voided_by: Mapped[str | None] = mapped_column(String(64))
+    voided_at: Mapped[dt.datetime | None]
+
+
+class Refusal(StrEnum):
+    """Why a vote was not counted (each has its own sentence in the catalog)."""
+
+    NO_ROUND = "no_round"
+    NOT_OPEN = "not_open"
+    ENDED = "ended"
+    NO_SUCH_ENTRY = "no_such_entry"
+    NOT_FOLLOWER = "not_follower"
+    BLACKLISTED = "blacklisted"
+    RATE_LIMITED = "rate_limited"
+    DAY_QUOTA = "day_quota"
+    ENTRY_DAY = "entry_day"
+    ENTRY_ROUND = "entry_round"
+
+
+class VoteRefused(Exception):
+    """A vote the rules refuse; `details` fill the refusal's sentence."""
+
+    def __init__(self, reason: Refusal, **details: Any) -> None:
+        super().__init__(reason.value)
+        self.reason, self.details = reason, details
+
+
+@dataclasses.dataclass(frozen=True)
+class VoteRules:
+    """The quota rules in force, from the settings."""
+
+    per_day: int
+    per_entry_per_day: int
+    per_entry_per_round: int          # 0 = no cap
+    followers_only: bool
+    min_seconds: float
+
+    @classmethod
+    def from_settings(cls, c: ContestSettings) -> VoteRules:
+        """Read the rules from the [contest] settings."""
+        return cls(c.votes_per_user_per_day, c.votes_per_entry_per_user_per_day,
+                   c.votes_per_entry_per_user_per_round, c.followers_only, c.min_seconds_between_votes)
+
+
+@dataclasses.dataclass(frozen=True)
+class Usage:
+    """What a voter has already cast (valid or void: a voided vote still used its quota)."""
+
+    today: int
+    entry_today: int
+    entry_round: int
+    seconds_since_last: float | None
+
+
+@dataclasses.dataclass(frozen=True)
+class Cast:
+    """A counted vote."""
+
+    vote_id: int
+    entry_id: int
+    number: int
+    name: str
+    left_today: int
+    version: int
+
+
+def refusal(rules: VoteRules, usage: Usage) -> Refusal | None:
+    """The first quota rule this vote would break, or None."""
+    if usage.today >= rules.per_day:
+        return Refusal.DAY_QUOTA
+    if usage.entry_today >= rules.per_entry_per_day:
+        return Refusal.ENTRY_DAY
+    if rules.per_entry_per_round and usage.entry_round >= rules.per_entry_per_round:
+        return Refusal.ENTRY_ROUND
+    if usage.seconds_since_last is not None and usage.seconds_since_last < rules.min_seconds:
+        return Refusal.RATE_LIMITED
+    return None
+
+
+def usage_of(session: Session, user_id: int, entry_id: int, day: dt.date, now: dt.datetime) -> Usage:
+    """Count the voter's votes in SQL, inside the caller's transaction."""
+    on_entry = Vote.entry_id == entry_id
+    stmt = select(func.count(Vote.id).filter(Vote.day == day),
+                  func.count(Vote.id).filter(and_(Vote.day == day, on_entry)),
+                  func.count(Vote.id).filter(on_entry),
+                  func.max(Vote.cast_at)).where(Vote.user_id == user_id)
+    today, entry_today, entry_round, last = session.execute(stmt).one()
+    since = None if last is None else (now - last).total_seconds()
+    return Usage(today, entry_today, entry_round, since)
+
+
+def lock_voter(session: Session, user_id: int) -> None:
+    """Serialise one voter's votes: a no-op UPDATE locks the row on PostgreSQL and takes
+    SQLite's write lock before anything is counted, so two votes never count the same quota."""
+    session.execute(update(User).where(User.id == user_id).values(openid=User.openid)
+                    .execution_options(synchronize_session=False))
+
+
+def check_open(row: Round | None, now: dt.datetime, tz: ZoneInfo) -> None:
+    """Refuse a vote outside the round's window."""
+    if row is None or row.opens_at is None or row.closes_at is None:
+        raise VoteRefused(Refusal.NO_ROUND)
+    if row.state != RoundState.VOTING or now >= row.closes_at:
+        raise VoteRefused(Refusal.ENDED, month=row.month)
+    if now < row.opens_at:
+        raise VoteRefused(Refusal.NOT_OPEN, opens=f"{row.opens_at.astimezone(tz):%m月%d日 %H:%M}")
+
+
+def check_voter(session: Session, user: User, rules: VoteRules) -> None:
+    """Refuse blacklisted voters and, when the rules say so, non-followers."""
+    from models.contest_fraud import is_blacklisted  # fraud builds on votes; late import
+
+    if is_blacklisted(session, user.openid):
+        raise VoteRefused(Refusal.BLACKLISTED)
+    if rules.followers_only and not user.subscribed:
+        raise VoteRefused(Refusal.NOT_FOLLOWER)
+
+
+def cast_vote(session: Session, user: User, row: Round | None, number: int, now: dt.datetime,
+              rules: VoteRules, tz: ZoneInfo) -> Cast:
+    """Count one vote, or raise VoteRefused; the caller commits (or rolls back on refusal)."""
+    check_open(row, now, tz)
+    assert row is not None
+    entry = entry_by_number(session, row.id, number)
+    if entry is None:
+        count = session.scalar(select(func.count(Entry.id)).where(Entry.round_id == row.id))
+        raise VoteRefused(Refusal.NO_SUCH_ENTRY, number=number, count=count)
+    check_voter(session, user, rules)
+    lock_voter(session, user.id)
+    version = lock_round(session, row.id, [RoundState.VOTING])
+    if version is None:
+        raise VoteRefused(Refusal.ENDED, month=row.month)
+    return _insert(session, user, entry, now, rules, tz, version)
+
+
+def _insert(session: Session, user: User, entry: Entry, now: dt.datetime, rules: VoteRules,
+            tz: ZoneInfo, version: int) -> Cast:
+    """Check the quotas under the locks and write the vote."""
+    day = now.astimezone(tz).date()
+    usage = usage_of(session, user.id, entry.id, day, now)
+    broken = refusal(rules, usage)
+    if broken is not None:
+        raise VoteRefused(broken, **_refusal_details(broken, rules, usage))
+    vote = Vote(round_id=entry.round_id, entry_id=entry.id, user_id=user.id, openid=user.openid,
+                cast_at=now, day=day, status=VoteStatus.VALID)
+    session.add(vote)
+    session.flush()
+    return Cast(vote.id, entry.id, entry.number, entry.name, rules.per_day - usage.today - 1, version)
+
+
+def _refusal_details(reason: Refusal, rules: VoteRules, usage: Usage) -> dict[str, Any]:
+    """Numbers the refusal's sentence shows."""
+    wait = max(1, int(rules.min_seconds - (usage.seconds_since_last or 0) + 0.999))
+    return {"per_day": rules.per_day, "per_entry_per_day": rules.per_entry_per_day,
+            "per_entry_per_round": rules.per_entry_per_round, "wait": wait}
