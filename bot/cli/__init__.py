@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from flask import Flask
 
-from bot.cli import chat, core, menu, orgs, push
+from bot.cli import announce, chat, core, menu, orgs, push, scheduler
 
-GROUPS = (core.init_db, orgs.org, chat.chat, menu.menu, push.push)
+GROUPS = (core.init_db, orgs.org, chat.chat, menu.menu, push.push, scheduler.scheduler)
 
 
 def init_app(app: Flask) -> None:
     """Register every command group on the app."""
     for command in GROUPS:
         app.cli.add_command(command)
+    announce.attach(app.cli)

@@ -17,6 +17,7 @@ TEXTS: dict[str, str] = {
     "push.announce.winners": "共{count}个优秀项目",
     "push.announce.mass": "【{month} 活动设计大赛结果】\n本月入围展示 {shortlisted} 个项目，评出优秀项目 {count} 个：\n{lines}\n感谢所有参与点赞的青年朋友！",
     "push.announce.mass.line": "{rank}. {name}（{org}）",
+    "push.announce.no_budget": "本月群发次数已用完，未安排群发",
     "push.reminder.title": "申请意向表即将截止",
     "push.reminder.note": "尚未提交申报，请尽快填写",
     # operator reports (`push status`, `push run`, `scheduler status`)
