@@ -30,6 +30,7 @@ def announce_rounds(services: Services, now: dt.datetime) -> None:
     """Queue the announcement of every closed, unannounced round (when [announce] auto is on)."""
     if not services.settings.announce.auto:
         return
+    close_rounds(services, now)  # jobs may run in any order after a restart: close first
     with services.db.session() as session:
         months = list(session.scalars(select(Round.month).where(Round.state == RoundState.CLOSED)
                                       .order_by(Round.month)))

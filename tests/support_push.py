@@ -87,3 +87,22 @@ def template_calls(fake: FakeWeChat) -> collections.Counter[str]:
     """How many successful template calls each client_msg_id had."""
     return collections.Counter((c.body or {}).get("client_msg_id", "")
                                for c in fake.sent("message/template/send"))
+
+
+def create_closable_round(services: Services, month: str = "2017-11") -> None:
+    """A voting round of three entries: 项目1 (石龙团委, two admins) wins on judges' scores;
+    项目2 (南城团委, one admin) and 项目3 (石龙团委) are shortlisted."""
+    from models.contest_rounds import Entry, Round
+    from tests.support import create_org
+    from tests.support_contest import create_round
+
+    with services.db.session() as s:
+        create_org(s, "石龙团委", "石龙", admins=("o_shilong_a", "o_shilong_b"))
+        create_org(s, "南城团委", "南城", admins=("o_nancheng",))
+        row = create_round(s, services.settings, month, entries=3, orgs=("石龙团委", "南城团委"))
+        for entry in s.scalars(select(Entry).where(Entry.round_id == row.id)):
+            entry.judge_score = {1: 90.0, 2: 80.0, 3: 70.0}[entry.number]
+        assert isinstance(row, Round)
+
+
+CONTEST = {"winners": 1, "judges_weight": 1.0}
