@@ -57,7 +57,8 @@ def status(limit: int) -> None:
         console.print(_counts_table(status_counts(s)))
         for alert in recent_alerts(s):
             console.print(f"[red]告警[/red] {alert.day} {alert.message}")
-        console.print(_failures_table(failures(s, limit)))
+        for line in _failure_lines(failures(s, limit)):
+            click.echo(line)
 
 
 def _counts_table(counts: dict[tuple[str, str], int]) -> Table:
@@ -71,16 +72,16 @@ def _counts_table(counts: dict[tuple[str, str], int]) -> Table:
     return table
 
 
-def _failures_table(rows: list[OutboxMessage]) -> Table:
-    """The latest failures with their code, its meaning and the detail."""
-    table = Table(title="最近的失败与重试")
-    for header in ("编号", "状态", "渠道", "用途", "收件人", "错误码", "含义", "详情", "尝试"):
-        table.add_column(header)
+def _failure_lines(rows: list[OutboxMessage]) -> list[str]:
+    """One line per failure (lines, not a table, so nothing is cut in a narrow terminal)."""
+    if not rows:
+        return ["最近没有失败或重试的消息。"]
+    lines = ["最近的失败与重试（编号 状态 渠道 用途 收件人 错误码 含义 详情 已尝试次数）："]
     for row in rows:
-        table.add_row(str(row.id), t(f"push.status.{row.status}"), t(f"push.channel.{row.channel}"),
-                      row.purpose, row.openid or "全体", str(row.last_error_code or ""),
-                      code_label(row.last_error_code), row.last_error or "", str(row.attempts))
-    return table
+        lines.append(f"#{row.id} {t(f'push.status.{row.status}')} {t(f'push.channel.{row.channel}')} "
+                     f"{row.purpose} {row.openid or '全体关注者'} [{row.last_error_code}] "
+                     f"{code_label(row.last_error_code)}：{row.last_error or ''}（{row.attempts} 次）")
+    return lines
 
 
 def code_label(code: int | None) -> str:
