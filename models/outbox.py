@@ -122,3 +122,14 @@ def mass_sends_since(session: Session, since: dt.datetime) -> int:
                                       OutboxMessage.created_at >= since,
                                       OutboxMessage.status.not_in((Status.FAILED, Status.SKIPPED)))
     return int(session.scalar(stmt) or 0)
+
+
+def requeue(session: Session, ids: list[int], now: dt.datetime) -> int:
+    """Put failed or skipped messages back in the queue as new (an operator fixed the cause)."""
+    rows = session.scalars(select(OutboxMessage).where(
+        OutboxMessage.id.in_(ids), OutboxMessage.status.in_((Status.FAILED, Status.SKIPPED))))
+    count = 0
+    for row in rows:
+        row.status, row.attempts, row.next_attempt_at = Status.QUEUED, 0, now
+        count += 1
+    return count

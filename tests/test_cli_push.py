@@ -40,6 +40,19 @@ def test_push_run_then_status_shows_counts_and_failures(app: Flask, fake_wechat:
     assert "47003" in out and "模板字段内容不合规" in out and "-1" in out and "微信系统繁忙" in out
 
 
+def test_push_retry_requeues_only_failed_messages(app: Flask, fake_wechat: FakeWeChat) -> None:
+    """A failed message goes back to the queue and out; a sent one is left alone."""
+    services = app.extensions["youthvoice"]
+    queue_templates(services, 2)
+    fake_wechat.inject(TEMPLATE, errcode=40037)
+    _cli(app, "push", "run")
+    code, out = _cli(app, "push", "retry", "1", "2")
+    assert code == 0 and out.strip().splitlines()[-1] == "1"
+    code, out = _cli(app, "push", "run")
+    assert "已发送 1" in out
+    assert len(fake_wechat.sent(TEMPLATE)) == 2
+
+
 def test_push_status_on_an_empty_outbox(app: Flask) -> None:
     """Nothing queued: the table of zeros and no failures."""
     code, out = _cli(app, "push", "status")

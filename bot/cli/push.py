@@ -11,7 +11,7 @@ from bot.cli.common import services, session
 from bot.push.deliver import Outcome
 from bot.push.sender import Report, Sender
 from bot.texts import CATALOG, t
-from models.outbox import Channel, OutboxMessage, Status, failures, status_counts
+from models.outbox import Channel, OutboxMessage, Status, failures, requeue, status_counts
 from models.push_marks import recent_alerts
 
 
@@ -46,6 +46,16 @@ def summary(report: Report) -> str:
     parts = [f"{labels.get(k, k)} {n}" for k, n in sorted(report.counts.items())]
     line = "本次：" + ("，".join(parts) if parts else "没有待发送的消息")
     return line + ("。今日额度已用完，已停止发送并通知平台管理员。" if report.halted else "。")
+
+
+@push.command("retry")
+@click.argument("ids", type=int, nargs=-1, required=True)
+def retry(ids: tuple[int, ...]) -> None:
+    """Queue failed or skipped messages again (after fixing the cause); prints how many."""
+    with session() as s:
+        count = requeue(s, list(ids), services().now())
+    click.echo(f"已重新排队 {count} 条（只有“失败”或“已跳过”的消息会重新排队）。")
+    click.echo(count)
 
 
 @push.command("status")

@@ -47,5 +47,6 @@ def quota_gone(services: Services, session: Session, channel: str, code: int,
 def alert_payload(services: Services, text: str, local: dt.datetime) -> dict[str, object]:
     """A customer-service text with the alert template as its fallback."""
     fallback = {"template": services.settings.push.alert_template,
-                "data": {"title": t("push.alert.title"), "detail": text, "time": f"{local:%Y-%m-%d %H:%M}"}}
+                "data": {"title": t("push.alert.title"), "detail": text,
+                         "time": f"{local:%Y-%m-%d %H:%M}"}}
     return {"text": text, "fallback": fallback if services.settings.push.alert_template else None}

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from bot.push.alerts import quota_gone
 from bot.push.rate import RateLimit
-from bot.push.templates import NOT_CONFIGURED, TemplateNotConfigured, configured, field_named, render
+from bot.push.templates import (NOT_CONFIGURED, TemplateNotConfigured, configured, field_named,
+                                 render)
 from bot.services import Services
 from bot.wechat.errors import Action, WeChatError
 from models import outbox_claim as claims
@@ -29,12 +30,13 @@ FALLBACK_CODES = frozenset({45015, 45047})
 class Outcome:
     """What happened to one message in this run."""
 
-    state: str            # sent, retry, failed, skipped, fallback, released, throttled, halted, lost
+    # sent, retry, failed, skipped, fallback, released, throttled, halted, lost
+    state: str
     code: int | None = None
 
 
 def send_one(services: Services, msg: Claimed, limiter: RateLimit, halted: set[str]) -> Outcome:
-    """Send one claimed message unless its channel halted, its recipient refused, or the minute is full."""
+    """Send one claimed message unless its channel halted, the recipient refused, or the minute is full."""
     now = services.now()
     with services.db.session() as session:
         if msg.channel in halted:

@@ -34,6 +34,7 @@ def queue_late_reply(services: Services, openid: str, reply: object, cause: str)
     fallback = {"template": template, "data": {"title": t("push.late.title"), "detail": text}}
     with services.db.session() as session:
         enqueue(session, key=f"late:{digest}", purpose="late_reply", openid=openid,
-                channel=Channel.CUSTOM, payload={"text": text, "fallback": fallback if template else None},
+                channel=Channel.CUSTOM,
+                payload={"text": text, "fallback": fallback if template else None},
                 now=services.now())
     log.info("late reply to %s queued as a customer-service message", openid)

@@ -29,7 +29,7 @@ class Report:
 
     @property
     def handled(self) -> int:
-        """Messages whose row changed for good in this run (released ones went back to the queue)."""
+        """Messages whose row changed in this run (released ones went back to the queue as they were)."""
         return sum(n for state, n in self.counts.items() if state not in ("released", "throttled"))
 
 
