@@ -254,3 +254,22 @@ def test_mass_send_passes_its_key_as_clientmsgid(make, fake_wechat: FakeWeChat) 
     (call,) = fake_wechat.sent("message/mass/sendall")
     assert call.body["clientmsgid"] == "mass:2017-11"
     assert rows(services)["mass:2017-11"].wx_msgid == str(call.answer["msg_id"])
+
+
+def test_a_follower_who_comes_back_is_written_to_again(make, fake_wechat: FakeWeChat, clock) -> None:
+    """The 43004 mark ends when the follower subscribes again."""
+    services = make()
+    with services.db.session() as s:
+        create_user(s, "o_t0")
+    fake_wechat.unfollow("o_t0")
+    queue_templates(services, 1)
+    Sender(services).run()
+    fake_wechat.unfollowed.clear()
+    clock.advance(dt.timedelta(hours=1))
+    with services.db.session() as s:
+        user = s.scalar(select(User).where(User.openid == "o_t0"))
+        user.subscribed, user.subscribed_at = True, services.now()
+    queue_one(services, "back", Channel.TEMPLATE, {"template": "notice", "data": {"thing1": "x"}},
+              openid="o_t0")
+    Sender(services).run()
+    assert rows(services)["back"].status == Status.SENT

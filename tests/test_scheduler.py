@@ -159,3 +159,17 @@ def test_the_embedded_scheduler_starts_only_under_flask_run(app) -> None:
     """Built by the tests (or gunicorn, or another command), the app has no scheduler of its own."""
     assert not serving_from_flask_run()
     assert "youthvoice.scheduler" not in app.extensions
+
+
+@pytest.mark.parametrize(("reload", "child", "expected"), [(False, False, True), (True, False, False),
+                                                           (True, True, True)])
+def test_flask_run_serving_process_is_recognised(monkeypatch, reload: bool, child: bool,
+                                                 expected: bool) -> None:
+    """Under `flask run`: the only process, or the reloader's child; never the reloader's watcher."""
+    import click
+    from flask.cli import run_command
+
+    monkeypatch.setenv("WERKZEUG_RUN_MAIN", "true" if child else "")
+    with click.Context(run_command) as ctx:
+        ctx.params["reload"] = reload
+        assert serving_from_flask_run() is expected
