@@ -17,7 +17,7 @@ from werkzeug.wrappers import Request, Response
 from bot.wechat import fake_menu, fake_messages, fake_tokens
 from bot.wechat.fake_state import FakeWeChat, normalise
 
-Handler = Callable[[FakeWeChat, dict[str, str], "dict[str, Any] | None"], dict[str, Any]]
+Handler = Callable[[FakeWeChat, dict[str, str], dict[str, Any] | None], dict[str, Any]]
 ROUTES: dict[str, Handler] = {
     "token": fake_tokens.classic_token,
     "stable_token": fake_tokens.stable_token,

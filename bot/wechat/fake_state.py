@@ -66,13 +66,14 @@ class FakeWeChat:
     def __init__(self, app_id: str | None = None, app_secret: str | None = None,
                  account_type: str = "service") -> None:
         self.mutex = threading.RLock()
-        self.app_id, self.app_secret, self.account_type = app_id, app_secret, account_type
+        self.app_id, self.app_secret, self.initial_type = app_id, app_secret, account_type
         self.url = ""
         self.reset()
 
     def reset(self) -> None:
         """Forget everything but the credentials and the URL."""
         with self.mutex:
+            self.account_type = self.initial_type
             self.offset = 0.0
             self.latency = 0.0
             self.faults: dict[str, collections.deque[Fault]] = collections.defaultdict(collections.deque)

@@ -21,7 +21,7 @@ def _credentials(fake: FakeWeChat, grant: Any, appid: Any, secret: Any) -> Answe
 
 def _answer(fake: FakeWeChat, token: str) -> Answer:
     """A token answer with the seconds it has left."""
-    left = int(fake.tokens[token].valid_until - fake.now())
+    left = round(fake.tokens[token].valid_until - fake.now())
     return {"access_token": token, "expires_in": left}
 
 

@@ -23,11 +23,13 @@ def _size(text: str) -> int:
     return len(text.encode())
 
 
-def _label(button: MenuButton, top: int, sub: int | None) -> str:
-    """Name a button for an error: its name, else its position."""
-    if button.name:
-        return button.name
-    return t("menu.position", top=top) if sub is None else t("menu.position.sub", top=top, sub=sub)
+def _label(button: MenuButton, top: int, parent: MenuButton | None = None, sub: int = 0) -> str:
+    """Name a button for an error: "大赛 / 排行" by name, else by position."""
+    if parent is None:
+        return button.name.strip() or t("menu.position", top=top)
+    if not button.name.strip():
+        return t("menu.position.sub", top=top, sub=sub)
+    return f"{_label(parent, top)} / {button.name.strip()}"
 
 
 def _check_name(button: MenuButton, label: str, limit: int) -> None:
@@ -58,7 +60,7 @@ def _leaf(button: MenuButton, label: str) -> dict[str, Any]:
 
 def _top(button: MenuButton, top: int) -> dict[str, Any]:
     """Check a top button with its sub-buttons and build its JSON."""
-    label = _label(button, top, None)
+    label = _label(button, top)
     _check_name(button, label, TOP_NAME_BYTES)
     if not button.sub_button:
         return _leaf(button, label)
@@ -66,7 +68,7 @@ def _top(button: MenuButton, top: int) -> dict[str, Any]:
         raise MenuError(t("menu.too_many_sub", button=label, count=len(button.sub_button), limit=MAX_SUB))
     subs = []
     for number, sub in enumerate(button.sub_button, start=1):
-        sub_label = f"{label} / {_label(sub, top, number)}"
+        sub_label = _label(sub, top, button, number)
         _check_name(sub, sub_label, SUB_NAME_BYTES)
         subs.append(_leaf(sub, sub_label))
     return {"name": button.name, "sub_button": subs}

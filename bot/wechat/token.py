@@ -47,7 +47,8 @@ class TokenProvider:
         deadline = time.monotonic() + self.wx.token_lock_seconds
         while True:
             try:
-                with self.store.lock("wechat-token", timeout=self.wx.token_lock_seconds, wait=0):
+                with self.store.lock(f"wechat-token:{self.wx.app_id}",
+                                     timeout=self.wx.token_lock_seconds, wait=0):
                     return self._fetch_under_lock(stale)
             except LockBusy:
                 pass
