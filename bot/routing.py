@@ -8,7 +8,7 @@ from typing import Callable
 
 from bot import dialog
 from bot.context import Ctx, Handler, Incoming
-from handlers import accounts, push
+from handlers import accounts, contest, push
 
 Predicate = Callable[[Incoming, Ctx], bool]
 Route = tuple[Predicate, Handler]
@@ -59,7 +59,14 @@ TABLE: list[Route] = [
     (dialog.is_active, dialog.handle),
     (text_is("取消", "退出"), accounts.nothing_to_cancel),
     # menu keys
+    (click("CONTEST_LIST"), contest.showcase_menu),
+    (click("CONTEST_VOTE_HELP"), contest.vote_help),
+    (click("CONTEST_RANK"), contest.leaderboard),
     # keywords
+    (contest.is_showcase, contest.showcase),
+    (contest.is_vote, contest.vote),
+    (text_is("排行", "排行榜"), contest.leaderboard),
+    (text_is("规则", "投票规则"), contest.rules),
     (text_is("订阅结果"), push.subscribe_results),
     (text_is("取消订阅结果"), push.unsubscribe_results),
     # default

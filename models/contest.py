@@ -25,8 +25,9 @@ from models.contest_rounds import (ContestError, Entry, Round, RoundState, entri
                                    month_of, shown_round)
 from models.contest_votes import Cast, Refusal, Vote, VoteRefused, VoteRules, VoteStatus, cast_vote
 from models.filing import Filing, FilingItem
+from models.orgs import Organisation
 
-__all__ = ["ContestError", "Refusal", "Results", "Round", "RoundState", "Standing", "VoteOutcome",
+__all__ = ["ContestError", "entries", "Refusal", "Results", "Round", "RoundState", "Standing", "VoteOutcome",
            "VoteRefused", "board", "close_round", "due_for_close", "file_digest", "load_judges",
            "mark_announced", "org_metrics", "results", "vote"]
 
@@ -56,15 +57,13 @@ def tz_of(settings: Settings) -> ZoneInfo:
     return ZoneInfo(settings.scheduler.timezone)
 
 
-def vote(session: Session, user: User, number: int, now: dt.datetime, settings: Settings,
-         alert_text: str = "") -> VoteOutcome:
+def vote(session: Session, user: User, number: int, now: dt.datetime, settings: Settings) -> VoteOutcome:
     """Cast a vote in the round being shown now; raise VoteRefused when the rules say no."""
     c, tz = settings.contest, tz_of(settings)
     row = shown_round(session, month_of(now, tz))
     cast = cast_vote(session, user, row, number, now, VoteRules.from_settings(c), tz)
     assert row is not None
-    check_burst(session, cast.entry_id, now, c, settings.admins.openids,
-                alert_text or f"contest {row.month} #{number}: burst")
+    check_burst(session, cast.entry_id, now, c, settings.admins.openids)
     standing = _standing_of(session, row.id, cast.entry_id)
     return VoteOutcome(cast, row.month, *standing)
 
@@ -110,3 +109,11 @@ def round_of(session: Session, month: str) -> Round:
     if row is None:
         raise ContestError(f"{month} 没有大赛")
     return row
+
+
+def showcase(session: Session, round_id: int) -> list[tuple[Entry, Organisation, FilingItem]]:
+    """A round's entries with their organisation and filed activity, in number order."""
+    stmt = (select(Entry, Organisation, FilingItem).join(Organisation, Organisation.id == Entry.org_id)
+            .join(FilingItem, FilingItem.id == Entry.item_id).where(Entry.round_id == round_id)
+            .order_by(Entry.number))
+    return [(e, o, i) for e, o, i in session.execute(stmt).all()]

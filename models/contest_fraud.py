@@ -10,6 +10,7 @@ from sqlalchemy import JSON, ForeignKey, String, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot.settings import ContestSettings
+from bot.texts import t
 from models.base import Base, utcnow
 from models.contest_rounds import Entry, Round, RoundState, lock_round
 from models.contest_votes import Vote, VoteStatus
@@ -125,7 +126,7 @@ def is_burst(recent: int, baseline: int, c: ContestSettings) -> bool:
 
 
 def check_burst(session: Session, entry_id: int, now: dt.datetime, c: ContestSettings,
-                admins: list[str], alert: str) -> bool:
+                admins: list[str]) -> bool:
     """Flag the entry and alert the admins on a burst (votes stay valid); True when flagged."""
     window_start = now - dt.timedelta(minutes=c.burst_window_minutes)
     base_start = window_start - dt.timedelta(hours=c.burst_baseline_hours)
@@ -140,8 +141,14 @@ def check_burst(session: Session, entry_id: int, now: dt.datetime, c: ContestSet
     if not already:  # one log line and one alert per burst, not per vote inside it
         record(session, entry.round_id, "flag", SYSTEM, now, entry=entry.number, recent=recent,
                baseline=baseline)
-        _alert_admins(session, entry, admins, alert, c, now)
+        text = t("contest.burst.alert", month=_month(session, entry), number=entry.number,
+                 name=entry.name, minutes=c.burst_window_minutes, recent=recent)
+        _alert_admins(session, entry, admins, text, c, now)
     return True
+
+
+def _month(session: Session, entry: Entry) -> str:
+    return session.scalar(select(Round.month).where(Round.id == entry.round_id)) or ""
 
 
 def _count(session: Session, entry_id: int, start: dt.datetime, end: dt.datetime) -> int:

@@ -19,10 +19,10 @@ log = logging.getLogger(__name__)
 JobFn = Callable[[Services, dt.datetime], None]
 
 JOBS: dict[str, str] = {
-    "close_round": "scheduler.contest:close_rounds",
-    "announce": "scheduler.contest:announce_rounds",
+    "close_round": "scheduler.contest_jobs:close_rounds",
+    "announce": "scheduler.contest_jobs:announce_rounds",
     "drain_outbox": "scheduler.outbox:drain_outbox",
-    "leaderboards": "scheduler.contest:rebuild_leaderboards",
+    "leaderboards": "scheduler.contest_jobs:rebuild_leaderboards",
     "filing_reminder": "scheduler.reminders:filing_reminder",
     "experts_monthly": "scheduler.experts:evaluate_previous_month",
     "experts_quarterly": "scheduler.experts:select_previous_quarter",

@@ -45,9 +45,9 @@ def create_item(session: Session, name: str = "青春志愿行", org: str = "石
 
 def create_round(session: Session, settings: Settings, month: str = "2017-11", entries: int = 3,
                  first: str | None = None, last: str | None = None,
-                 orgs: tuple[str, ...] = ("石龙团委",)) -> Round:
+                 orgs: tuple[str, ...] = ("石龙团委",), prefix: str = "项目") -> Round:
     """A shortlisted round of `entries` approved projects (numbered 1..N)."""
-    items = [create_item(session, f"项目{i}", orgs[(i - 1) % len(orgs)], month)
+    items = [create_item(session, f"{prefix}{i}", orgs[(i - 1) % len(orgs)], month)
              for i in range(1, entries + 1)]
     c = settings.contest
     window = (explicit_window(dt.date.fromisoformat(first), dt.date.fromisoformat(last), SHANGHAI)

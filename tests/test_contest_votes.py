@@ -174,3 +174,25 @@ def test_round_cap(app_factory: Callable[[Settings], Any],
     with pytest.raises(VoteRefused) as exc:
         _vote(services, "o_a", 1, at("2017-11-07 10:00"))
     assert exc.value.reason == Refusal.ENTRY_ROUND
+
+
+def test_valid_votes_count_toward_the_organisation(app: Any, services: Services) -> None:
+    """Each valid vote counts for the project's organisation; voided ones do not."""
+    from models.contest import org_metrics
+    from models.contest_fraud import VoidScope, void_votes
+    from models.orgs import Organisation
+
+    with services.db.session() as s:
+        create_round(s, services.settings, entries=2, orgs=("石龙团委", "虎门团委"))
+    _vote(services, "o_a", 1, at("2017-11-05 10:00"))
+    _vote(services, "o_b", 1, at("2017-11-05 10:00"))
+    _vote(services, "o_c", 2, at("2017-11-05 10:00"))
+    with services.db.session() as s:
+        shilong = s.scalar(select(Organisation.id).where(Organisation.name == "石龙团委"))
+        humen = s.scalar(select(Organisation.id).where(Organisation.name == "虎门团委"))
+        assert (org_metrics(s, shilong).valid_votes, org_metrics(s, humen).valid_votes) == (2, 1)
+        assert org_metrics(s, shilong, "2017-12").valid_votes == 0
+        from models.contest_rounds import Round
+        void_votes(s, s.scalar(select(Round)), VoidScope(openid="o_a"), "test", "test",
+                   at("2017-11-06 10:00"))
+        assert org_metrics(s, shilong).valid_votes == 1

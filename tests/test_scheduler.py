@@ -92,7 +92,7 @@ def _all_ran(services: Services) -> bool:
 
 def test_announce_job_run_twice_queues_one_set(services, clock) -> None:
     """The announcement job twice (even for the same moment) queues one set of messages."""
-    from scheduler.contest import announce_rounds
+    from scheduler.contest_jobs import announce_rounds
 
     clock.set(DEC3)
     announce_rounds(services, services.now())
@@ -152,7 +152,7 @@ def test_job_times_come_from_the_settings(services) -> None:
 def test_a_job_whose_module_is_missing_is_not_scheduled() -> None:
     """A registered job of a feature not installed resolves to None; a broken one still fails."""
     assert resolve("scheduler.nowhere:job") is None
-    assert resolve("scheduler.contest:close_rounds") is not None
+    assert resolve("scheduler.contest_jobs:close_rounds") is not None
 
 
 def test_the_embedded_scheduler_starts_only_under_flask_run(app) -> None:

@@ -16,12 +16,16 @@ Format (one directive a line; `#` starts a comment line):
   !wait 45m | 2h | 3d                  move the clock on
   !restart                             a new app on the same database and store
   !parallel text a | text b            two messages of the user at the same moment
+  @contest YYYY-MM [entries=N] [first=YYYY-MM-DD last=YYYY-MM-DD] [orgs=A,B] [name=PREFIX]
+                                       a shortlisted contest round of N approved projects
+  !close YYYY-MM                       close that round as `contest close` does
 """
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 import re
+import tempfile
 import threading
 import tomllib
 from pathlib import Path
@@ -188,6 +192,23 @@ class Runner:
             value = conn.execute(sql(query.strip())).scalar()
         assert str(value) == expected.strip(), f"{query.strip()} gave {value!r}, expected {expected.strip()}"
 
+    def do_contest(self, arg: str) -> None:
+        from tests.support_contest import create_round
+
+        month, *opts = arg.split()
+        options = dict(o.split("=", 1) for o in opts)
+        with self.app.extensions["youthvoice"].db.session() as session:
+            create_round(session, self.settings, month, int(options.get("entries", "3")),
+                         options.get("first"), options.get("last"),
+                         tuple(options.get("orgs", "石龙团委").split(",")), options.get("name", "项目"))
+
+    def do_close(self, arg: str) -> None:
+        from models.contest import close_round
+
+        c = dataclasses.replace(self.settings.contest, frozen_dir=tempfile.mkdtemp())
+        with self.app.extensions["youthvoice"].db.session() as session:
+            close_round(session, arg.strip(), c, self.clock().astimezone(dt.timezone.utc), "test")
+
     def do_retry(self, arg: str) -> None:
         self._deliver()
 
@@ -219,4 +240,5 @@ class Runner:
 
 KINDS = {"@now": "now", "@user": "user", "@settings": "settings", ">": "send", "<": "contains",
          "<!": "lacks", "<=": "equals", "<~": "matches", "<same": "same", "?": "check",
-         "!retry": "retry", "!wait": "wait", "!restart": "restart", "!parallel": "parallel"}
+         "!retry": "retry", "!wait": "wait", "!restart": "restart", "!parallel": "parallel",
+         "@contest": "contest", "!close": "close"}

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from bot.cli import announce, chat, core, menu, orgs, push, scheduler
+from bot.cli import announce, chat, contest, core, menu, orgs, push, scheduler
 
-GROUPS = (core.init_db, orgs.org, chat.chat, menu.menu, push.push, scheduler.scheduler)
+GROUPS = (core.init_db, orgs.org, chat.chat, contest.group, menu.menu, push.push,
+          scheduler.scheduler)
 
 
 def init_app(app: Flask) -> None:

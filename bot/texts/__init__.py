@@ -4,9 +4,9 @@ Each journey keeps its sentences in a module of this package; `t(key, **values)`
 """
 from __future__ import annotations
 
-from bot.texts import core, menu, push
+from bot.texts import contest, core, menu, push
 
-_MODULES = (core, menu, push)
+_MODULES = (core, contest, menu, push)
 
 
 def _merge() -> dict[str, str]:

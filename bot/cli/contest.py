@@ -1,0 +1,176 @@
+"""Contest commands: shortlist, close, void, judge, blacklist, status (`contest announce` is push's)."""
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+from pathlib import Path
+
+import click
+
+from bot.cli.common import fail, services, session
+from bot.cli.contest_status import print_status
+from models import contest, contest_board
+from models.contest_close import entry_of
+from models.contest_fraud import VoidScope, blacklist_add, blacklist_remove, void_votes
+from models.contest_rounds import (ContestError, candidates, default_window, explicit_window,
+                                   parse_month, shortlist as make_shortlist)
+
+
+def _actor(by: str | None) -> str:
+    return f"cli:{by or getpass.getuser()}"
+
+
+def _month(text: str) -> str:
+    try:
+        return parse_month(text)
+    except ContestError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@click.group("contest")
+def group() -> None:
+    """The monthly activity design contest (活动设计大赛)."""
+
+
+@group.command("shortlist")
+@click.argument("month")
+@click.argument("item_ids", nargs=-1, type=int)
+@click.option("--first", type=click.DateTime(["%Y-%m-%d"]), help="投票开始日（默认取设置）")
+@click.option("--last", type=click.DateTime(["%Y-%m-%d"]), help="投票截止日，当天 24:00 结束")
+def shortlist(month: str, item_ids: tuple[int, ...], first: dt.datetime | None,
+              last: dt.datetime | None) -> None:
+    """List the month's candidates, or fix the showcase from ITEM_IDs (numbered 1..N in order)."""
+    month, svc = _month(month), services()
+    c = svc.settings.contest
+    with session() as s:
+        if not item_ids:
+            _list_candidates(s, month, c.shortlist_size)
+            return
+        window = (explicit_window(first.date(), last.date(), svc.tz) if first and last
+                  else default_window(month, c.voting_opens_day, c.voting_closes_day, svc.tz))
+        try:
+            row = make_shortlist(s, month, list(item_ids), c.shortlist_size, window, svc.now())
+        except ContestError as exc:
+            fail(str(exc))
+        for entry in contest.entries(s, row.id):
+            click.echo(f"{entry.number:>3}. {entry.name}（活动 {entry.item_id}）")
+        click.echo(f"{month} 入围 {len(item_ids)} 个项目；投票时间 {window[0]:%Y-%m-%d %H:%M} 至 "
+                   f"{window[1] - dt.timedelta(seconds=1):%Y-%m-%d %H:%M:%S}")
+        click.echo(row.id)
+
+
+def _list_candidates(s: object, month: str, size: int) -> None:
+    """Print the approved contest activities of the month."""
+    rows = candidates(s, month)  # type: ignore[arg-type]
+    for item, org_id in rows:
+        click.echo(f"{item.id:>6}  {item.town:<5} {item.name}（组织 {org_id}，{item.time_text}）")
+    click.echo(f"{month} 共 {len(rows)} 个候选活动（已审核通过且申请设计大赛），最多入围 {size} 个。")
+
+
+@group.command("close")
+@click.argument("month")
+@click.option("--by", help="操作人")
+def close(month: str, by: str | None) -> None:
+    """End voting, rank, fix the winners and freeze the count; prints the file's SHA-256."""
+    month, svc = _month(month), services()
+    try:
+        with session() as s:
+            results = contest.close_round(s, month, svc.settings.contest, svc.now(), _actor(by))
+    except ContestError as exc:
+        fail(str(exc))
+    for st in results.standings:
+        star = "★" if st.winner else " "
+        click.echo(f"{star}{st.rank:>3}. {st.number}号 {st.name}  {st.votes} 票  得分 {st.score:g}")
+    click.echo(f"入选 {len(results.winners)} 个；计票文件：{results.path}")
+    click.echo(results.digest)
+
+
+@group.command("void")
+@click.option("--openid", help="作废该用户的有效票")
+@click.option("--entry", type=int, help="作废该编号项目的有效票")
+@click.option("--month", help="YYYY-MM，默认本月")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"]),
+              help="只作废此时间（北京时间）之后的票")
+@click.option("--reason", required=True, help="作废原因（会公开记录）")
+@click.option("--by", help="操作人")
+def void(openid: str | None, entry: int | None, month: str | None, since: dt.datetime | None,
+         reason: str, by: str | None) -> None:
+    """Void valid votes of a voter or a project, with a logged reason; prints how many."""
+    if (openid is None) == (entry is None):
+        fail("请只给出 --openid 或 --entry 其中之一")
+    svc = services()
+    month = _month(month) if month else f"{svc.now():%Y-%m}"
+    with session() as s:
+        try:
+            row = contest.round_of(s, month)
+            entry_id = entry_of(s, row.id, entry).id if entry is not None else None
+        except ContestError as exc:
+            fail(str(exc))
+        scope = VoidScope(openid, entry_id, since.replace(tzinfo=svc.tz) if since else None)
+        count = void_votes(s, row, scope, reason.strip(), _actor(by), svc.now())
+    _rebuild(month)
+    click.echo(f"{month} 已作废 {count} 票，原因：{reason.strip()}")
+    click.echo(count)
+
+
+def _rebuild(month: str) -> None:
+    """Refresh the month's leaderboard cache from SQL after a change."""
+    svc = services()
+    with session() as s:
+        contest_board.rebuild(svc.store, s, contest.round_of(s, month),
+                              svc.settings.contest.leaderboard_ttl_days * 86400)
+
+
+@group.command("judge")
+@click.argument("month")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--by", help="操作人")
+def judge(month: str, file: Path, by: str | None) -> None:
+    """Load judges' scores (CSV: 编号,评委得分 with scores 0-100)."""
+    month, svc = _month(month), services()
+    try:
+        with session() as s:
+            count = contest.load_judges(s, month, file, svc.now(), _actor(by))
+    except ContestError as exc:
+        fail(str(exc))
+    click.echo(f"{month} 已导入 {count} 个项目的评委评分（权重 {svc.settings.contest.judges_weight:g}）")
+
+
+@group.group("blacklist")
+def blacklist() -> None:
+    """Followers whose votes are refused."""
+
+
+@blacklist.command("add")
+@click.argument("openid")
+@click.option("--reason", default="违规投票", help="原因")
+@click.option("--by", help="操作人")
+def blacklist_add_cmd(openid: str, reason: str, by: str | None) -> None:
+    """Refuse a follower's future votes (past votes stay until voided)."""
+    with session() as s:
+        added = blacklist_add(s, openid.strip(), reason, _actor(by), services().now())
+    click.echo(f"已加入黑名单：{openid}" if added else f"{openid} 已在黑名单中")
+
+
+@blacklist.command("remove")
+@click.argument("openid")
+@click.option("--by", help="操作人")
+def blacklist_remove_cmd(openid: str, by: str | None) -> None:
+    """Accept a follower's votes again."""
+    with session() as s:
+        removed = blacklist_remove(s, openid.strip(), _actor(by), services().now())
+    if not removed:
+        fail(f"{openid} 不在黑名单中")
+    click.echo(f"已移出黑名单：{openid}")
+
+
+@group.command("status")
+@click.argument("month")
+def status(month: str) -> None:
+    """The round's state, window, counts, flags and frozen-file check."""
+    month = _month(month)
+    with session() as s:
+        try:
+            print_status(s, contest.round_of(s, month), services().tz)
+        except ContestError as exc:
+            fail(str(exc))

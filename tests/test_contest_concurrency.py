@@ -1,0 +1,145 @@
+"""Quotas and counts under real concurrency (PostgreSQL and Redis when TEST_* are set).
+
+Votes go through the domain function in threads, each with its own session, as several web
+workers (and the CLI) would: the per-openid lock of the dispatcher is deliberately not involved.
+"""
+from __future__ import annotations
+
+import json
+import random
+import threading
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.db import make_engine
+from bot.services import Services
+from bot.settings import Settings
+from models import contest_board
+from models.contest import board, close_round, vote
+from models.contest_rank import tally
+from models.contest_rounds import Round
+from models.contest_votes import Vote, VoteRefused, VoteStatus
+from tests.support import create_user
+from tests.support_contest import at, create_round
+
+TTL = 3600
+FAST = {"min_seconds_between_votes": 0.0, "burst_min_votes": 100000}
+
+
+def session_factory(url: str, threads: int) -> sessionmaker[Session]:
+    """Sessions on an engine with a connection for each thread (the app's pool is for requests)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return sessionmaker(make_engine(url), expire_on_commit=False)
+    engine = create_engine(parsed.set(drivername="postgresql+psycopg"), pool_size=threads,
+                           max_overflow=0, pool_timeout=60,
+                           connect_args={"options": "-c lock_timeout=20000"})
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def attempt(sessions: sessionmaker[Session], services: Services, openid: str, number: int,
+            when: str) -> bool:
+    """One vote in its own transaction; True when counted. The cache is told after the commit."""
+    with sessions() as s, s.begin():
+        user = create_user(s, openid)
+        try:
+            out = vote(s, user, number, at(when), services.settings)
+        except VoteRefused:
+            s.rollback()
+            return False
+    contest_board.add_vote(services.store, out.month, out.cast.number, out.cast.version, TTL)
+    return True
+
+
+@pytest.fixture()
+def fast(app_factory: Callable[[Settings], Flask], settings_factory: Callable[..., Settings],
+         tmp_path: Path) -> Services:
+    """No rate limit or burst flags (to test the quotas alone), a round of 5 projects."""
+    app = app_factory(settings_factory(contest={**FAST, "frozen_dir": str(tmp_path)}))
+    services: Services = app.extensions["youthvoice"]
+    with services.db.session() as s:
+        create_round(s, services.settings, entries=5)
+        for i in range(300):
+            create_user(s, f"o_{i}")
+    return services
+
+
+def test_100_simultaneous_votes_by_one_user(fast: Services) -> None:
+    """100 votes released at once for 5 projects: exactly 3 count, one per project at most."""
+    sessions = session_factory(fast.settings.database.url, 25)
+    gate = threading.Barrier(100)
+    results: list[bool] = []
+
+    def one(i: int) -> None:
+        gate.wait()
+        results.append(attempt(sessions, fast, "o_0", i % 5 + 1, "2017-11-05 10:00"))
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(100)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert len(results) == 100 and results.count(True) == 3
+    with fast.db.session() as s:
+        rows = s.execute(select(Vote.entry_id, func.count()).group_by(Vote.entry_id)).all()
+    assert sum(c for _, c in rows) == 3 and all(c == 1 for _, c in rows)
+
+
+def test_thousands_of_votes_agree_everywhere(fast: Services) -> None:
+    """~2000 attempts by 250 users in threads: SQL, the cached board and the frozen file agree,
+    and no user ever exceeds a quota."""
+    rng = random.Random(4)
+    plans = {f"o_{u}": [(rng.randint(1, 5), day) for day in ("05", "06") for _ in range(4)]
+             for u in range(250)}
+    sessions = session_factory(fast.settings.database.url, 8)
+
+    def user_votes(openid: str) -> int:
+        return sum(attempt(sessions, fast, openid, n, f"2017-11-{day} 10:00") for n, day in plans[openid])
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        counted = sum(pool.map(user_votes, plans))
+    with fast.db.session() as s:
+        row = s.scalar(select(Round))
+        sql = {t.number: t.votes for t in tally(s, row.id)[1]}
+        over = s.execute(select(Vote.openid, Vote.day).group_by(Vote.openid, Vote.day)
+                         .having(func.count() > 3)).all()
+        twice = s.execute(select(Vote.openid, Vote.day, Vote.entry_id)
+                          .group_by(Vote.openid, Vote.day, Vote.entry_id).having(func.count() > 1)).all()
+        cached = {x.number: x.votes for x in board(s, fast.store, row, TTL)}
+    assert sum(sql.values()) == counted > 1000 and over == [] and twice == []
+    assert cached == sql
+    fast.store.redis.flushdb()  # Redis loses everything mid-round: the board comes back identical
+    with fast.db.session() as s:
+        assert {x.number: x.votes for x in board(s, fast.store, s.scalar(select(Round)), TTL)} == sql
+        results = close_round(s, "2017-11", fast.settings.contest, at("2017-12-01 00:00"), "test")
+    doc = json.loads(Path(results.path or "").read_text())
+    assert {e["number"]: e["valid_votes"] for e in doc["entries"]} == sql
+    assert Counter(v["entry"] for v in doc["votes"]) == Counter({n: c for n, c in sql.items() if c})
+    assert {s.number: s.votes for s in results.standings} == sql
+
+
+def test_votes_racing_the_close(fast: Services) -> None:
+    """Votes racing a close are either in the frozen file or refused: none is counted after it."""
+    sessions = session_factory(fast.settings.database.url, 9)
+    outcomes: list[bool] = []
+
+    def voter(u: int) -> None:
+        outcomes.extend(attempt(sessions, fast, f"o_{u}", n, "2017-11-05 10:00") for n in (1, 2, 3))
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        futures = [pool.submit(voter, u) for u in range(60)]
+        with fast.db.session() as s:
+            results = close_round(s, "2017-11", fast.settings.contest, at("2017-11-05 10:00"), "test")
+        for f in futures:
+            f.result()
+    with fast.db.session() as s:
+        valid = s.scalar(select(func.count(Vote.id)).where(Vote.status == VoteStatus.VALID))
+    assert valid == sum(s.votes for s in results.standings) == outcomes.count(True)
