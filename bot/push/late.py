@@ -5,6 +5,8 @@ import hashlib
 import logging
 from typing import TYPE_CHECKING
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.context import Reply
 from bot.texts import t
 from models.outbox import Channel, enqueue
@@ -32,9 +34,14 @@ def queue_late_reply(services: Services, openid: str, reply: object, cause: str)
     digest = hashlib.sha1(f"{openid}:{cause or text}".encode()).hexdigest()[:24]
     template = services.settings.push.late_reply_template
     fallback = {"template": template, "data": {"title": t("push.late.title"), "detail": text}}
-    with services.db.session() as session:
-        enqueue(session, key=f"late:{digest}", purpose="late_reply", openid=openid,
-                channel=Channel.CUSTOM,
-                payload={"text": text, "fallback": fallback if template else None},
-                now=services.now())
+    try:
+        with services.db.session() as session:
+            enqueue(session, key=f"late:{digest}", purpose="late_reply", openid=openid,
+                    channel=Channel.CUSTOM,
+                    payload={"text": text, "fallback": fallback if template else None},
+                    now=services.now())
+    except SQLAlchemyError:
+        # The webhook has already answered "success"; a lost late reply must not turn into a 500.
+        log.warning("late reply to %s could not be queued", openid, exc_info=True)
+        return
     log.info("late reply to %s queued as a customer-service message", openid)
