@@ -11,6 +11,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from bot import cli, webhook
     from bot.logs import setup_logging
     from bot.services import Services
+    from scheduler import app as scheduler
 
     setup_logging()
     settings = settings or load_settings()
@@ -19,4 +20,5 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["youthvoice"] = Services(settings)
     app.register_blueprint(webhook.bp)
     cli.init_app(app)
+    scheduler.init_app(app, app.extensions["youthvoice"])
     return app

@@ -114,7 +114,7 @@ def _first_delivery(services: Services, msg: Incoming, render: Render, key: str,
         return body
     if time.monotonic() > deadline:
         log.warning("deliver: past the deadline; answering success")
-        services.late_reply(msg.openid, outcome.reply)
+        services.late_reply(msg.openid, outcome.reply, msg.dedupe_id)
         body = b"success"
     _remember(services, key, body, accounts.dedupe_ttl_seconds)
     return body

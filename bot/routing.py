@@ -9,7 +9,7 @@ from typing import Callable
 
 from bot import dialog
 from bot.context import Ctx, Handler, Incoming
-from handlers import accounts, contest, experts, filing, filing_review
+from handlers import accounts, contest, experts, filing, filing_review, push
 from models.accounts import Role
 
 Predicate = Callable[[Incoming, Ctx], bool]
@@ -63,6 +63,7 @@ TABLE: list[Route] = [
     (event_is("subscribe"), accounts.on_subscribe),
     (event_is("unsubscribe"), accounts.on_unsubscribe),
     (event_is("scan"), accounts.on_scan),
+    (event_is("templatesendjobfinish"), push.template_finished),
     # global words
     (text_is("帮助", "?", "？", "help"), accounts.help),
     (click("HELP"), accounts.help),
@@ -90,6 +91,8 @@ TABLE: list[Route] = [
     (text_is("规则", "投票规则"), contest.rules),
     (text_is("我的排名"), experts.my_rank),
     (text_is("专家榜"), experts.board),
+    (text_is("订阅结果"), push.subscribe_results),
+    (text_is("取消订阅结果"), push.unsubscribe_results),
     # default
     (type_is("text"), accounts.unknown_text),
     (type_is("event"), accounts.ignore_event),

@@ -38,8 +38,8 @@ class Services:
         self.db.engine.dispose()
         self.store.redis.close()
 
-    def late_reply(self, openid: str, reply: object) -> None:
-        """A reply that missed WeChat's deadline; delivered later when the outbox exists."""
-        import logging
+    def late_reply(self, openid: str, reply: object, cause: str = "") -> None:
+        """Queue a reply that missed WeChat's deadline as a customer-service message."""
+        from bot.push.late import queue_late_reply  # the push package imports this module
 
-        logging.getLogger(__name__).warning("late reply to %s dropped: %r", openid, reply)
+        queue_late_reply(self, openid, reply, cause)

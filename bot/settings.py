@@ -56,6 +56,49 @@ class AdminSettings:
 class SchedulerSettings:
     mode: str
     timezone: str
+    lock_seconds: int
+    misfire_grace_seconds: int
+    sweep_minutes: int
+    jobs: dict[str, str]
+
+
+@dataclasses.dataclass(frozen=True)
+class TemplateSettings:
+    template_id: str
+    url: str = ""
+    fields: dict[str, str] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True)
+class PushSettings:
+    rate_per_minute: int
+    pool_size: int
+    batch_size: int
+    max_attempts: int
+    backoff_seconds: list[int]
+    lease_seconds: int
+    drain_seconds: int
+    template_value_max: int
+    mass_per_month: int
+    mass_per_day: int
+    late_reply_template: str
+    alert_template: str
+    templates: dict[str, TemplateSettings]
+
+
+@dataclasses.dataclass(frozen=True)
+class AnnounceSettings:
+    auto: bool
+    mass_send: bool
+    result_template: str
+    subscriber_template: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ReminderSettings:
+    filing_deadline: dt.date | None
+    days_before: list[int]
+    template: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -178,6 +221,9 @@ class Settings:
     campaign: CampaignSettings
     filing: FilingSettings
     support: SupportSettings
+    push: PushSettings
+    announce: AnnounceSettings
+    reminders: ReminderSettings
     contest: ContestSettings
 
     @property

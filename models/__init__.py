@@ -1,5 +1,7 @@
 """SQLAlchemy models and the domain rules that live beside them (no Flask imports)."""
-from models import accounts, experts, filing, orgs, outbox  # noqa: F401 - register the tables
+from models import (  # noqa: F401 - register the tables
+    accounts, experts, filing, jobs, orgs, outbox, push_marks, subscriptions,
+)
 from models import contest_fraud, contest_rounds, contest_votes  # noqa: F401
 from models.base import Base
 

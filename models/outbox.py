@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, String, select
+from sqlalchemy import JSON, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, utcnow
@@ -51,11 +52,16 @@ class OutboxMessage(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[dt.datetime | None]
     delivered_at: Mapped[dt.datetime | None]
+    # The lease of the sender that claimed the row: a row left in `sending` past its lease (a killed
+    # sender) is claimed again; claim_token stops a late finisher from overwriting the new claim.
+    claimed_at: Mapped[dt.datetime | None]
+    claim_token: Mapped[str | None] = mapped_column(String(32))
 
 
 def enqueue(session: Session, *, key: str, purpose: str, openid: str | None, channel: Channel,
             payload: dict[str, Any], now: dt.datetime | None = None) -> OutboxMessage | None:
     """Queue a message in the caller's transaction; None when that key was queued before."""
+    key = message_key(key)
     if session.scalar(select(OutboxMessage.id).where(OutboxMessage.client_msg_id == key)):
         return None
     row = OutboxMessage(client_msg_id=key, purpose=purpose, openid=openid, channel=channel,
@@ -63,3 +69,67 @@ def enqueue(session: Session, *, key: str, purpose: str, openid: str | None, cha
     session.add(row)
     session.flush()
     return row
+
+
+def message_key(key: str) -> str:
+    """Fit a cause's key into the 64 characters WeChat and the column take, keeping it stable."""
+    if len(key) <= KEY_MAX:
+        return key
+    digest = hashlib.sha1(key.encode()).hexdigest()
+    return f"{key[:KEY_MAX - 41]}~{digest}"
+
+
+KEY_MAX = 64
+
+
+# TEMPLATESENDJOBFINISH Status -> the row's final state (anything else is a system failure)
+DELIVERY_STATES = {"success": Status.DELIVERED, "failed:user block": Status.SKIPPED}
+
+
+def mark_delivered(session: Session, wx_msgid: str, wx_status: str, now: dt.datetime) -> bool:
+    """Record WeChat's report on a sent template message; False when no sent row has that msgid."""
+    row = session.scalar(select(OutboxMessage).where(OutboxMessage.wx_msgid == wx_msgid,
+                                                     OutboxMessage.status == Status.SENT))
+    if row is None:
+        return False
+    row.status = DELIVERY_STATES.get(wx_status.strip().lower(), Status.FAILED)
+    row.delivered_at = now if row.status == Status.DELIVERED else None
+    if row.status != Status.DELIVERED:
+        row.last_error = f"送达失败：{wx_status}"[:500]
+    return True
+
+
+def status_counts(session: Session) -> dict[tuple[str, str], int]:
+    """How many rows there are per (status, channel)."""
+    stmt = (select(OutboxMessage.status, OutboxMessage.channel, func.count())
+            .group_by(OutboxMessage.status, OutboxMessage.channel))
+    return {(status, channel): n for status, channel, n in session.execute(stmt)}
+
+
+def failures(session: Session, limit: int = 20) -> list[OutboxMessage]:
+    """The newest failed or skipped rows, and queued rows that failed before."""
+    stmt = (select(OutboxMessage)
+            .where((OutboxMessage.status.in_((Status.FAILED, Status.SKIPPED)))
+                   | ((OutboxMessage.status == Status.QUEUED)
+                      & OutboxMessage.last_error_code.is_not(None)))
+            .order_by(OutboxMessage.id.desc()).limit(limit))
+    return list(session.scalars(stmt))
+
+
+def mass_sends_since(session: Session, since: dt.datetime) -> int:
+    """Mass sends queued or made since a time (failed and skipped ones did not reach followers)."""
+    stmt = select(func.count()).where(OutboxMessage.channel == Channel.MASS,
+                                      OutboxMessage.created_at >= since,
+                                      OutboxMessage.status.not_in((Status.FAILED, Status.SKIPPED)))
+    return int(session.scalar(stmt) or 0)
+
+
+def requeue(session: Session, ids: list[int], now: dt.datetime) -> int:
+    """Put failed or skipped messages back in the queue as new (an operator fixed the cause)."""
+    rows = session.scalars(select(OutboxMessage).where(
+        OutboxMessage.id.in_(ids), OutboxMessage.status.in_((Status.FAILED, Status.SKIPPED))))
+    count = 0
+    for row in rows:
+        row.status, row.attempts, row.next_attempt_at = Status.QUEUED, 0, now
+        count += 1
+    return count

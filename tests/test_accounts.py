@@ -76,8 +76,8 @@ def test_platform_admin_help(app_factory: Any, settings_factory: Any) -> None:
 
     app = app_factory(settings_factory(admins={"openids": ["o_boss"]}))
     sim = Simulator(app.extensions["youthvoice"].settings, flask_transport(app.test_client()))
-    assert "【管理】" in sim.text("o_boss", "帮助")[1]
-    assert "【管理】" not in sim.text("o_nobody", "帮助")[1]
+    assert "【审核】" in sim.text("o_boss", "帮助")[1]
+    assert "【审核】" not in sim.text("o_nobody", "帮助")[1]
 
 
 def test_last_message_time_is_written_at_most_once_a_minute(sim: Simulator, services: Any, clock: Clock) -> None:

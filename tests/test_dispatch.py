@@ -117,7 +117,7 @@ def test_past_the_deadline_answers_success(app_factory: Callable[[Settings], Fla
 
     _route_first(monkeypatch, "慢", slow)
     app = app_factory(settings_factory(wechat={"reply_deadline_seconds": 0.2}))
-    monkeypatch.setattr(app.extensions["youthvoice"], "late_reply", lambda o, r: late.append((o, r)))
+    monkeypatch.setattr(app.extensions["youthvoice"], "late_reply", lambda o, r, key: late.append((o, r)))
     status, body = _sim(app).post_raw(message_xml("o_late", {"MsgType": "text", "Content": "慢", "MsgId": 5}, 1))
     assert status == 200 and body == b"success"
     assert late == [("o_late", Reply(text="迟到的回复"))]

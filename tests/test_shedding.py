@@ -71,7 +71,7 @@ def test_the_reply_deadline_counts_the_time_already_queued(app_factory: Callable
         return Reply(text="迟到的回复")
 
     monkeypatch.setattr(routing, "TABLE", [(routing.text_is("慢"), slow), *routing.TABLE])
-    monkeypatch.setattr(app.extensions["youthvoice"], "late_reply", lambda o, r: late.append((o, r)))
+    monkeypatch.setattr(app.extensions["youthvoice"], "late_reply", lambda o, r, key: late.append((o, r)))
     resp = post_signed_at(app.test_client(), "o_slow", "慢", time.time() - 3.0)
     assert resp.data == b"success" and late == [("o_slow", Reply(text="迟到的回复"))]
 

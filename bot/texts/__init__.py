@@ -4,9 +4,9 @@ Each journey keeps its sentences in a module of this package; `t(key, **values)`
 """
 from __future__ import annotations
 
-from bot.texts import contest, core, dialog, experts, filing, menu
+from bot.texts import contest, core, dialog, experts, filing, menu, push
 
-_MODULES = (core, dialog, menu, filing, contest, experts)
+_MODULES = (core, dialog, menu, filing, contest, experts, push)
 
 
 def _merge() -> dict[str, str]:

@@ -1,0 +1,58 @@
+"""`scheduler run` (the external mode), `scheduler due` (run what is due once) and `scheduler status`."""
+from __future__ import annotations
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from bot.cli.common import services, session
+from models.jobs import all_runs
+from scheduler.app import build
+from scheduler.jobs import JOBS, enabled_jobs
+from scheduler.runner import next_due, run_if_due
+
+
+@click.group("scheduler")
+def scheduler() -> None:
+    """Scheduled jobs (结束评选、公布结果、发送消息、排行缓存、申报提醒、专家评估)."""
+
+
+@scheduler.command("run")
+def run() -> None:
+    """Run the scheduled jobs in this process until stopped (the external mode)."""
+    svc = services()
+    sched = build(svc, blocking=True)
+    click.echo(f"定时任务已启动：{len(sched.get_jobs()) - 1} 个任务（Ctrl+C 停止）")
+    try:
+        sched.start()
+    except (KeyboardInterrupt, SystemExit):
+        click.echo("定时任务已停止")
+
+
+@scheduler.command("due")
+def due() -> None:
+    """Run every job that is due (or was missed) once, then exit; for cron-driven deployments."""
+    svc = services()
+    ran = [job.name for job in enabled_jobs(svc) if run_if_due(svc, job)]
+    click.echo("已运行：" + ("、".join(ran) if ran else "无到期任务"))
+
+
+@scheduler.command("status")
+def status() -> None:
+    """Each job's schedule, last run, next due time and last error."""
+    svc = services()
+    enabled = {job.name: job for job in enabled_jobs(svc)}
+    table = Table(title="定时任务")
+    for header in ("任务", "时间（crontab）", "已完成至", "运行次数", "下次", "错误"):
+        table.add_column(header)
+    with session() as s:
+        runs = {r.name: r for r in all_runs(s)}
+    for name in JOBS:
+        job, run = enabled.get(name), runs.get(name)
+        cron = svc.settings.scheduler.jobs.get(name, "") or "关闭"
+        nxt = next_due(svc, job, run.covered_until) if job and run else None
+        table.add_row(name, cron if job or cron == "关闭" else f"{cron}（未安装）",
+                      f"{run.covered_until.astimezone(svc.tz):%Y-%m-%d %H:%M}" if run else "从未运行",
+                      str(run.runs if run else 0), f"{nxt:%Y-%m-%d %H:%M}" if nxt else "",
+                      (run.last_error or "") if run else "")
+    Console().print(table)

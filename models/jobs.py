@@ -1,0 +1,38 @@
+"""Scheduled jobs' bookkeeping: up to when each job's runs are done (survives restarts)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import String, Text, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from models.base import Base
+
+
+class JobRun(Base):
+    """One scheduled job: every run due at or before `covered_until` has been made."""
+
+    __tablename__ = "job_runs"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    covered_until: Mapped[dt.datetime]
+    started_at: Mapped[dt.datetime | None]
+    finished_at: Mapped[dt.datetime | None]
+    runs: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+def job_run(session: Session, name: str, now: dt.datetime) -> tuple[JobRun, bool]:
+    """The job's row, locked for this transaction; created (and True) on the job's first start."""
+    row = session.get(JobRun, name, with_for_update=True)
+    if row is not None:
+        return row, False
+    # A new job has missed nothing: it starts counting from now, not from the epoch.
+    row = JobRun(name=name, covered_until=now)
+    session.add(row)
+    session.flush()
+    return row, True
+
+
+def all_runs(session: Session) -> list[JobRun]:
+    """Every job's row, by name."""
+    return list(session.scalars(select(JobRun).order_by(JobRun.name)))

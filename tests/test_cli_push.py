@@ -1,0 +1,68 @@
+"""`push run`, `push status`, `scheduler due` and `scheduler status` as an operator sees them."""
+from __future__ import annotations
+
+from typing import Callable
+
+import pytest
+from flask import Flask
+
+from bot.settings import Settings
+from bot.wechat.fake_state import FakeWeChat
+from tests.support_push import push_settings, queue_templates
+
+TEMPLATE = "message/template/send"
+
+
+@pytest.fixture()
+def app(settings_factory: Callable[..., Settings], app_factory: Callable[[Settings], Flask],
+        fake_wechat: FakeWeChat) -> Flask:
+    """The bot at the fake."""
+    return app_factory(push_settings(settings_factory, fake_wechat))
+
+
+def _cli(app: Flask, *args: str) -> tuple[int, str]:
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=list(args), env={"COLUMNS": "200"})
+    return result.exit_code, result.output
+
+
+def test_push_run_then_status_shows_counts_and_failures(app: Flask, fake_wechat: FakeWeChat) -> None:
+    """Three sent, one failed with 47003, one waiting after -1: all visible with Chinese labels."""
+    services = app.extensions["youthvoice"]
+    queue_templates(services, 5)
+    fake_wechat.inject(TEMPLATE, errcode=47003)
+    fake_wechat.inject(TEMPLATE, errcode=-1)
+    code, out = _cli(app, "push", "run")
+    assert code == 0 and "已发送 3" in out and "失败 1" in out and "稍后重试 1" in out
+    code, out = _cli(app, "push", "status")
+    assert code == 0
+    assert "消息状态统计" in out and "模板消息" in out and "已发送" in out
+    assert "47003" in out and "模板字段内容不合规" in out and "-1" in out and "微信系统繁忙" in out
+
+
+def test_push_retry_requeues_only_failed_messages(app: Flask, fake_wechat: FakeWeChat) -> None:
+    """A failed message goes back to the queue and out; a sent one is left alone."""
+    services = app.extensions["youthvoice"]
+    queue_templates(services, 2)
+    fake_wechat.inject(TEMPLATE, errcode=40037)
+    _cli(app, "push", "run")
+    code, out = _cli(app, "push", "retry", "1", "2")
+    assert code == 0 and out.strip().splitlines()[-1] == "1"
+    code, out = _cli(app, "push", "run")
+    assert "已发送 1" in out
+    assert len(fake_wechat.sent(TEMPLATE)) == 2
+
+
+def test_push_status_on_an_empty_outbox(app: Flask) -> None:
+    """Nothing queued: the table of zeros and no failures."""
+    code, out = _cli(app, "push", "status")
+    assert code == 0 and "排队中" in out and "47003" not in out
+
+
+def test_scheduler_due_and_status(app: Flask) -> None:
+    """The first `scheduler due` starts the jobs' books; status lists every registered job."""
+    code, out = _cli(app, "scheduler", "due")
+    assert code == 0 and "无到期任务" in out
+    code, out = _cli(app, "scheduler", "status")
+    assert code == 0 and "close_round" in out and "drain_outbox" in out
+    assert "experts_monthly" in out and "experts_quarterly" in out
