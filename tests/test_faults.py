@@ -1,4 +1,5 @@
-"""Faults on private servers: Redis stopped and started, Redis flushed, PostgreSQL stopped and started.
+"""Faults on private servers: Redis stopped and started, Redis flushed, PostgreSQL stopped and
+started, and a sender (`push run`) killed with SIGKILL.
 
 Each promise: a friendly reply within WeChat's deadline, /healthz 503 then 200, nothing lost (the
 retry after recovery does the work), no duplicate side effect. The servers are our own
@@ -9,6 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from typing import Any, Callable
@@ -18,12 +22,16 @@ import redis
 from flask import Flask
 from sqlalchemy import func, select
 
+from bench.stack import write_config
 from bot.db import Database
+from bot.settings import PROJECT_ROOT
+from bot.wechat.fake_state import FakeWeChat
 from bot.settings import Settings
 from bot.wechat.simulator import Simulator, flask_transport
 from models.accounts import BindingCode, new_code
 from models.orgs import OrgAdmin
 from models.contest_votes import Vote
+from models.outbox import Channel, OutboxMessage, Status, enqueue
 from tests.support import create_org, create_user, reset_database
 from tests.support_contest import create_round
 from tests.support_faults import PrivatePostgres, PrivateRedis, postgres_bin
@@ -192,3 +200,44 @@ def test_postgres_stopped_then_started(app_factory: Callable[[Settings], Flask],
     assert "绑定成功" in sim.text("o_admin", f"绑定 {code}", msg_id=6)[1]
     assert "绑定成功" in sim.text("o_admin", f"绑定 {code}", msg_id=6)[1]
     assert admins(app) == 1 and health(app)[0] == 200
+
+
+def push_run(config: Any) -> subprocess.Popen[bytes]:
+    """`flask --app wsgi push run`, the operator's command, in its own process."""
+    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "push", "run"], cwd=PROJECT_ROOT,
+                            env={**os.environ, "YOUTHVOICE_CONFIG": str(config)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def test_a_sender_killed_with_sigkill(pg_up: PrivatePostgres, redis_up: PrivateRedis, fake_wechat: FakeWeChat,
+                                      tmp_path: Any) -> None:
+    """SIGKILL mid-run: the next `push run` takes the killed one's rows after their lease; each
+    message reaches WeChat once (a resend carries the same client_msg_id), none is missing."""
+    database, messages = Database(pg_up.url), 40
+    with database.session() as s:
+        for i in range(messages):
+            enqueue(s, key=f"fault.kill:{i}", purpose="fault", openid=f"o_{i}", channel=Channel.TEMPLATE,
+                    payload={"template": "contest_result", "url": "",
+                             "data": {"project": "项目", "result": "入选", "month": "2017年11月"}})
+    fake_wechat.latency = 0.1
+    config = write_config(tmp_path, pg_up.url, redis_up.url, {
+        "wechat": {"api_base_url": fake_wechat.url},
+        "push": {"pool_size": 2, "batch_size": 4, "lease_seconds": 1},
+        "push.templates.contest_result": {"template_id": "tpl_result"}})
+    sender = push_run(config)
+    until = time.monotonic() + 30
+    while len(fake_wechat.calls_to("message/template/send")) < 8 and time.monotonic() < until:
+        time.sleep(0.02)
+    sender.send_signal(signal.SIGKILL)
+    sender.wait(10)
+    with database.session() as s:
+        assert s.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status != Status.SENT)) > 0
+    time.sleep(1.1)  # the killed sender's lease runs out
+    assert push_run(config).wait(60) == 0
+    with database.session() as s:
+        states = dict(s.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
+    sends = [c for c in fake_wechat.calls_to("message/template/send") if c.errcode == 0]
+    assert states == {Status.SENT: messages}
+    assert {c.body["client_msg_id"] for c in sends} == {f"fault.kill:{i}" for i in range(messages)}
+    assert len({c.answer["msgid"] for c in sends}) == messages  # a resend is WeChat's no-op
+    database.engine.dispose()
