@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.texts import t
 from bot.wechat.simulator import Simulator, flask_transport
 from models.accounts import Supervisor, User
@@ -170,3 +170,14 @@ def test_long_lists_are_capped_to_fit_wechat(settings_factory: Callable[..., Set
     assert len(reply.encode()) <= 2048 and not reply.endswith("…")
     assert reply.splitlines()[-1] == "未申报的组织（39 个）：石龙第01…、石龙第02…、石龙第03… 等"
     assert "  ……另有 3 个项目" in reply and "本镇街 8/8 个项目" in reply
+
+
+@pytest.mark.parametrize("overrides, key", [({"unfiled_shown": 0}, "unfiled_shown"),
+                                            ({"entries_shown": 0}, "entries_shown"),
+                                            ({"name_chars": 3}, "name_chars"),
+                                            ({"name_chars": "16"}, "name_chars")])
+def test_bad_supervisor_settings_stop_start_up(settings_factory: Callable[..., Settings],
+                                               overrides: dict, key: str) -> None:
+    """A malformed [supervisor] key is named."""
+    with pytest.raises(SettingsError, match=f"supervisor.{key}"):
+        settings_factory(supervisor=overrides)
