@@ -17,7 +17,7 @@ from bot.settings_sections import (  # noqa: F401
     WechatSettings, DatabaseSettings, RedisSettings, AdminSettings, SchedulerSettings,
     TemplateSettings, PushSettings, AnnounceSettings, ReminderSettings, AccountSettings,
     DataSettings, ExpertSettings, DialogSettings, CampaignSettings, FilingSettings,
-    SupportSettings, MenuButton, MenuSettings, ContestSettings,
+    SupportSettings, MenuButton, MenuSettings, ContestSettings, SupervisorSettings,
 )
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +45,7 @@ class Settings:
     announce: AnnounceSettings
     reminders: ReminderSettings
     contest: ContestSettings
+    supervisor: SupervisorSettings
 
     @property
     def safe_mode(self) -> bool:
@@ -100,6 +101,7 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
     _check_aes_key(settings.wechat.encoding_aes_key)
     _check_experts(settings.experts)
     _check_contest(settings.contest)
+    _check_supervisor(settings.supervisor)
     return settings
 
 
@@ -119,6 +121,15 @@ def _check_contest(c: ContestSettings) -> None:
     for key, ok in checks.items():
         if not ok:
             raise SettingsError(f"setting contest.{key} is out of range")
+
+
+def _check_supervisor(s: SupervisorSettings) -> None:
+    """The 督导 reply lists at least one name, each at least a few characters long."""
+    checks = {"unfiled_shown": s.unfiled_shown >= 1, "entries_shown": s.entries_shown >= 1,
+              "name_chars": s.name_chars >= 4}
+    for key, ok in checks.items():
+        if not ok:
+            raise SettingsError(f"setting supervisor.{key} is out of range")
 
 
 def _check_aes_key(key: str) -> None:

@@ -188,3 +188,10 @@ class ContestSettings:
     leaderboard_ttl_days: int
     reply_max_bytes: int
     name_chars_in_lists: int
+
+
+@dataclasses.dataclass(frozen=True)
+class SupervisorSettings:
+    unfiled_shown: int
+    entries_shown: int
+    name_chars: int
