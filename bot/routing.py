@@ -9,7 +9,7 @@ from typing import Callable
 
 from bot import dialog
 from bot.context import Ctx, Handler, Incoming
-from handlers import accounts, contest, experts, filing, filing_review, push
+from handlers import accounts, contest, experts, filing, filing_review, push, supervisor
 from models.accounts import Role
 
 Predicate = Callable[[Incoming, Ctx], bool]
@@ -80,6 +80,8 @@ TABLE: list[Route] = [
     (click("CONTEST_VOTE_HELP"), contest.vote_help),
     (click("CONTEST_RANK"), contest.leaderboard),
     (click("EXPERT_RANK"), experts.my_rank),
+    (for_role(Role.SUPERVISOR, click("SUPERVISOR_DATA")), supervisor.data),
+    (click("SUPERVISOR_DATA"), supervisor.refuse),
     # keywords
     (text_is("申报"), filing.start),
     (text_matches(r"我的申报\s*\d*"), filing.my_filings),
@@ -91,6 +93,8 @@ TABLE: list[Route] = [
     (text_is("规则", "投票规则"), contest.rules),
     (text_is("我的排名"), experts.my_rank),
     (text_is("专家榜"), experts.board),
+    (for_role(Role.SUPERVISOR, text_matches(r"督导\s*\S*")), supervisor.data),
+    (text_matches(r"督导\s*\S*"), supervisor.refuse),
     (text_is("订阅结果"), push.subscribe_results),
     (text_is("取消订阅结果"), push.unsubscribe_results),
     # default

@@ -1,213 +1,33 @@
-"""Typed settings loaded from TOML and validated at start-up."""
+"""Typed settings loaded from TOML and validated at start-up.
+
+The sections live in bot/settings_sections.py and the typed validation in bot/settings_loader.py;
+this module assembles them and is what the rest of the bot imports.
+"""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import os
 import tomllib
-import types
-import typing
 from pathlib import Path
 from typing import Any
+
+from bot.settings_loader import SettingsError, build
+# The sections are re-exported: the rest of the bot imports them from here.
+from bot.settings_sections import (  # noqa: F401
+    WechatSettings, DatabaseSettings, RedisSettings, AdminSettings, SchedulerSettings,
+    TemplateSettings, PushSettings, AnnounceSettings, ReminderSettings, AccountSettings,
+    DataSettings, ExpertSettings, DialogSettings, CampaignSettings, FilingSettings,
+    SupportSettings, MenuButton, MenuSettings, ContestSettings, SupervisorSettings,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_CONFIG = PROJECT_ROOT / "config.example.toml"
 
 
-class SettingsError(ValueError):
-    """A setting is missing or malformed; the message names the key."""
-
-
-@dataclasses.dataclass(frozen=True)
-class WechatSettings:
-    token: str
-    app_id: str
-    app_secret: str
-    encoding_aes_key: str
-    api_base_url: str
-    account_type: str
-    max_body_bytes: int
-    reply_deadline_seconds: float
-    api_timeout_seconds: float
-    token_api: str = "stable"
-    token_margin_seconds: int = 300
-    token_lock_seconds: float = 10.0
-    shed_after_seconds: float = 3.5
-    clock_skew_seconds: float = 60.0
-
-
-@dataclasses.dataclass(frozen=True)
-class DatabaseSettings:
-    url: str
-
-
-@dataclasses.dataclass(frozen=True)
-class RedisSettings:
-    url: str
-    socket_timeout_seconds: float
-
-
-@dataclasses.dataclass(frozen=True)
-class AdminSettings:
-    openids: list[str]
-
-
-@dataclasses.dataclass(frozen=True)
-class SchedulerSettings:
-    mode: str
-    timezone: str
-    lock_seconds: int
-    misfire_grace_seconds: int
-    sweep_minutes: int
-    jobs: dict[str, str]
-
-
-@dataclasses.dataclass(frozen=True)
-class TemplateSettings:
-    template_id: str
-    url: str = ""
-    fields: dict[str, str] = dataclasses.field(default_factory=dict)
-
-
-@dataclasses.dataclass(frozen=True)
-class PushSettings:
-    rate_per_minute: int
-    pool_size: int
-    batch_size: int
-    max_attempts: int
-    backoff_seconds: list[int]
-    lease_seconds: int
-    drain_seconds: int
-    template_value_max: int
-    mass_per_month: int
-    mass_per_day: int
-    late_reply_template: str
-    alert_template: str
-    templates: dict[str, TemplateSettings]
-
-
-@dataclasses.dataclass(frozen=True)
-class AnnounceSettings:
-    auto: bool
-    mass_send: bool
-    result_template: str
-    subscriber_template: str
-
-
-@dataclasses.dataclass(frozen=True)
-class ReminderSettings:
-    filing_deadline: dt.date | None
-    days_before: list[int]
-    template: str
-
-
-@dataclasses.dataclass(frozen=True)
-class AccountSettings:
-    binding_code_ttl_hours: int
-    binding_max_failures_per_hour: int
-    dedupe_ttl_seconds: int
-    user_lock_seconds: float
-    touch_interval_seconds: int = 60
-
-
-@dataclasses.dataclass(frozen=True)
-class DataSettings:
-    towns_file: str
-
-
-@dataclasses.dataclass(frozen=True)
-class ExpertSettings:
-    min_answers: int
-    smoothing_m: float
-    weight_answers: float
-    weight_rate: float
-    top_n: int
-    evaluate_day: int
-    quarter_day: int
-    fields_file: str
-    month_template: str
-    quarter_template: str
-
-
-@dataclasses.dataclass(frozen=True)
-class DialogSettings:
-    draft_ttl_days: int
-    idle_minutes: int
-    max_tries: int
-
-
-@dataclasses.dataclass(frozen=True)
-class CampaignSettings:
-    filing_opens: dt.date
-    filing_deadline: dt.date
-    activities_from: dt.date
-    activities_to: dt.date
-
-
-@dataclasses.dataclass(frozen=True)
-class FilingSettings:
-    max_activities: int
-    name_max_chars: int
-    location_max_chars: int
-    description_min_chars: int
-    description_max_chars: int
-    scale_max: int
-    my_filings_shown: int
-    review_list_shown: int
-    review_template: str
-
-
-@dataclasses.dataclass(frozen=True)
-class SupportSettings:
-    goods_min_participants: int
-    goods_ratio: float
-    goods_cap: int
-    linkage_cohost_min: int
-    linkage_promo_min: int
-    training_support_min: int
-
-
-@dataclasses.dataclass(frozen=True)
-class MenuButton:
-    name: str
-    type: str = ""
-    key: str = ""
-    url: str = ""
-    sub_button: list[MenuButton] = dataclasses.field(default_factory=list)
-
-
-@dataclasses.dataclass(frozen=True)
-class MenuSettings:
-    button: list[MenuButton]
-
-
-@dataclasses.dataclass(frozen=True)
-class ContestSettings:
-    shortlist_size: int
-    winners: int
-    votes_per_user_per_day: int
-    votes_per_entry_per_user_per_day: int
-    votes_per_entry_per_user_per_round: int
-    followers_only: bool
-    voting_opens_day: int
-    voting_closes_day: int
-    min_seconds_between_votes: float
-    unsubscribe_void_hours: int
-    burst_window_minutes: int
-    burst_baseline_hours: int
-    burst_factor: float
-    burst_min_votes: int
-    alert_channel: str
-    alert_template: str
-    judges_weight: float
-    frozen_dir: str
-    leaderboard_ttl_days: int
-    reply_max_bytes: int
-    name_chars_in_lists: int
-
-
 @dataclasses.dataclass(frozen=True)
 class Settings:
+    """Every section of the settings file."""
+
     wechat: WechatSettings
     database: DatabaseSettings
     redis: RedisSettings
@@ -225,83 +45,12 @@ class Settings:
     announce: AnnounceSettings
     reminders: ReminderSettings
     contest: ContestSettings
+    supervisor: SupervisorSettings
 
     @property
     def safe_mode(self) -> bool:
         """Whether an EncodingAESKey is configured."""
         return bool(self.wechat.encoding_aes_key)
-
-
-ENUMS: dict[str, tuple[str, ...]] = {
-    "scheduler.mode": ("embedded", "external", "off"),
-    "wechat.account_type": ("service", "subscription"),
-    "wechat.token_api": ("stable", "classic"),
-    "contest.alert_channel": ("custom", "template"),
-}
-
-
-def _coerce(value: Any, tp: Any, key: str) -> Any:
-    """Check one value against its annotated type, converting where TOML is looser."""
-    origin = typing.get_origin(tp)
-    if dataclasses.is_dataclass(tp):
-        if not isinstance(value, dict):
-            raise SettingsError(f"setting {key} must be a table")
-        return _build(tp, value, key)
-    if origin is list:
-        (item_tp,) = typing.get_args(tp)
-        if not isinstance(value, list):
-            raise SettingsError(f"setting {key} must be a list")
-        return [_coerce(v, item_tp, f"{key}[{i}]") for i, v in enumerate(value)]
-    if origin is dict:
-        if not isinstance(value, dict):
-            raise SettingsError(f"setting {key} must be a table")
-        _, val_tp = typing.get_args(tp)
-        return {k: _coerce(v, val_tp, f"{key}.{k}") for k, v in value.items()}
-    if origin in (typing.Union, types.UnionType):
-        if value is None or value == "":
-            return None
-        inner = [a for a in typing.get_args(tp) if a is not type(None)][0]
-        return _coerce(value, inner, key)
-    return _scalar(value, tp, key)
-
-
-def _scalar(value: Any, tp: Any, key: str) -> Any:
-    """Validate a scalar setting."""
-    if tp is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    if tp is dt.date and isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    if tp is dt.date and isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError as exc:
-            raise SettingsError(f"setting {key} must be a date YYYY-MM-DD") from exc
-    if tp is dt.time and isinstance(value, (dt.time, str)):
-        try:
-            return value if isinstance(value, dt.time) else dt.time.fromisoformat(value)
-        except ValueError as exc:
-            raise SettingsError(f"setting {key} must be a time HH:MM") from exc
-    if tp is int and isinstance(value, bool):
-        raise SettingsError(f"setting {key} must be an integer")
-    if isinstance(tp, type) and not isinstance(value, tp):
-        raise SettingsError(f"setting {key} must be of type {tp.__name__}")
-    allowed = ENUMS.get(key)
-    if allowed and value not in allowed:
-        raise SettingsError(f"setting {key} must be one of {', '.join(allowed)}")
-    return value
-
-
-def _build(cls: Any, data: dict[str, Any], prefix: str) -> Any:
-    """Build a settings dataclass from a TOML table, naming any bad key."""
-    hints = typing.get_type_hints(cls)
-    kwargs: dict[str, Any] = {}
-    for field in dataclasses.fields(cls):
-        key = f"{prefix}.{field.name}" if prefix else field.name
-        if field.name in data:
-            kwargs[field.name] = _coerce(data[field.name], hints[field.name], key)
-        elif field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
-            raise SettingsError(f"setting {key} is missing")
-    return cls(**kwargs)
 
 
 def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -348,10 +97,11 @@ def env_overrides() -> dict[str, Any]:
 
 def settings_from_dict(data: dict[str, Any]) -> Settings:
     """Validate a raw table into Settings."""
-    settings = _build(Settings, data, "")
+    settings = build(Settings, data, "")
     _check_aes_key(settings.wechat.encoding_aes_key)
     _check_experts(settings.experts)
     _check_contest(settings.contest)
+    _check_supervisor(settings.supervisor)
     return settings
 
 
@@ -371,6 +121,15 @@ def _check_contest(c: ContestSettings) -> None:
     for key, ok in checks.items():
         if not ok:
             raise SettingsError(f"setting contest.{key} is out of range")
+
+
+def _check_supervisor(s: SupervisorSettings) -> None:
+    """The 督导 reply lists at least one name, each at least a few characters long."""
+    checks = {"unfiled_shown": s.unfiled_shown >= 1, "entries_shown": s.entries_shown >= 1,
+              "name_chars": s.name_chars >= 4}
+    for key, ok in checks.items():
+        if not ok:
+            raise SettingsError(f"setting supervisor.{key} is out of range")
 
 
 def _check_aes_key(key: str) -> None:

@@ -9,17 +9,27 @@ from sqlalchemy.orm import Session
 from bot import dialog
 from bot.context import Ctx, Incoming, Reply
 from bot.texts import t
-from models.accounts import Role, User, redeem_code
+from models.accounts import BindingCode, Role, User, redeem_code
 from models.experts import bind_expert
 from models.orgs import bind_admin
+from models.supervision import bind_supervisor
 
 HELP_ORDER = (Role.YOUTH, Role.ORG_ADMIN, Role.EXPERT, Role.SUPERVISOR, Role.PLATFORM_ADMIN)
 
-# kind of binding code -> (function that binds, catalog key of the role's name)
-Binder = Callable[[Session, User, int], str]
+# A binder binds the user to the code's target and names what they joined.
+Binder = Callable[[Session, User, BindingCode], str]
+
+
+def by_target_id(bind: Callable[[Session, User, int], str]) -> Binder:
+    """A binder for codes whose target is a row, known by target_id."""
+    return lambda session, user, code: bind(session, user, code.target_id)
+
+
+# kind of binding code -> (binder, catalog key of the role's name)
 BINDERS: dict[str, tuple[Binder, str]] = {
-    "org": (bind_admin, "bind.role.org"),
-    "expert": (bind_expert, "bind.role.expert"),
+    "org": (by_target_id(bind_admin), "bind.role.org"),
+    "expert": (by_target_id(bind_expert), "bind.role.expert"),
+    "supervisor": (bind_supervisor, "bind.role.supervisor"),
 }
 
 
@@ -82,7 +92,7 @@ def bind(msg: Incoming, ctx: Ctx) -> Reply:
         failures = ctx.store.incr(fails_key, ttl=3600)
         return Reply(text=t("bind.invalid", left=max(limit - failures, 0)))
     binder, role_key = BINDERS[row.kind]
-    name = binder(ctx.session, ctx.user, row.target_id)
+    name = binder(ctx.session, ctx.user, row)
     ctx.roles = ctx.roles | {ROLE_OF_KIND[row.kind]}
     return Reply(text=t("bind.ok", name=name, role=t(role_key), help=help_text(ctx)))
 

@@ -46,6 +46,8 @@ class BindingCode(Base):
     code: Mapped[str] = mapped_column(String(16), unique=True)
     kind: Mapped[str] = mapped_column(String(16))
     target_id: Mapped[int]
+    # A target that is not a row (a supervisor's town); its codes carry target_id 0.
+    target_text: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[dt.datetime]
     used_at: Mapped[dt.datetime | None]
@@ -53,7 +55,7 @@ class BindingCode(Base):
 
 
 class Supervisor(Base):
-    """A university-student supervisor (督导专员) assigned to one town or street."""
+    """A university-student supervisor (督导专员) of one town or street; one row per town covered."""
 
     __tablename__ = "supervisors"
     __table_args__ = (UniqueConstraint("user_id", "town"),)
@@ -73,12 +75,12 @@ def get_or_create_user(session: Session, openid: str) -> User:
 
 
 def new_code(session: Session, kind: str, target_id: int, ttl: dt.timedelta,
-             now: dt.datetime | None = None) -> BindingCode:
+             now: dt.datetime | None = None, target_text: str | None = None) -> BindingCode:
     """Issue a fresh one-time binding code for a target."""
     now = now or utcnow()
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-    row = BindingCode(code=code, kind=kind, target_id=target_id, created_at=now,
-                      expires_at=now + ttl)
+    row = BindingCode(code=code, kind=kind, target_id=target_id, target_text=target_text,
+                      created_at=now, expires_at=now + ttl)
     session.add(row)
     session.flush()
     return row

@@ -24,6 +24,10 @@ Format (one directive a line; `#` starts a comment line):
   @contest YYYY-MM [entries=N] [first=YYYY-MM-DD last=YYYY-MM-DD] [orgs=A,B] [name=PREFIX]
                                        a shortlisted contest round of N approved projects
   !close YYYY-MM                       close that round as `contest close` does
+  @org NAME [town=TOWN] [kind=town|youth_home|org] [admin=OPENID]   a registered organisation
+  @activity NAME [org=NAME] [month=YYYY-MM] [state=pending|approved|rejected]
+            [intentions=goods,contest] [registrations=N]            a filed activity (its own filing)
+  @supervisor TOWN code=CODE            an unused binding code for the town's supervisor
 """
 from __future__ import annotations
 
@@ -245,6 +249,35 @@ class Runner:
         with self.app.extensions["youthvoice"].db.session() as session:
             close_round(session, arg.strip(), c, self.clock().astimezone(dt.timezone.utc), "test")
 
+    def do_org(self, arg: str) -> None:
+        from models.orgs import OrgKind
+
+        name, *opts = arg.split()
+        options = dict(o.split("=", 1) for o in opts)
+        admins = (options["admin"],) if "admin" in options else ()
+        with self.app.extensions["youthvoice"].db.session() as session:
+            create_org(session, name, options.get("town", "石龙"), OrgKind(options.get("kind", "org")), admins)
+
+    def do_activity(self, arg: str) -> None:
+        from tests.support_contest import create_item
+
+        name, *opts = arg.split()
+        options = dict(o.split("=", 1) for o in opts)
+        registrations = options.get("registrations")
+        with self.app.extensions["youthvoice"].db.session() as session:
+            create_item(session, name, options.get("org", "石龙团委"), options.get("month", "2017-11"),
+                        tuple(options.get("intentions", "contest").split(",")),
+                        options.get("state", "approved"), int(registrations) if registrations else None)
+
+    def do_supervisor(self, arg: str) -> None:
+        town, *opts = arg.split()
+        options = dict(o.split("=", 1) for o in opts)
+        services = self.app.extensions["youthvoice"]
+        ttl = dt.timedelta(hours=self.settings.accounts.binding_code_ttl_hours)
+        with services.db.session() as session:
+            session.add(BindingCode(code=options["code"], kind="supervisor", target_id=0, target_text=town,
+                                    created_at=services.now(), expires_at=services.now() + ttl))
+
     def do_retry(self, arg: str) -> None:
         self._deliver()
 
@@ -278,4 +311,5 @@ KINDS = {"@now": "now", "@user": "user", "@settings": "settings", "@expert": "ex
          "@stats": "stats", "@evaluate": "evaluate", ">": "send", "<": "contains",
          "<!": "lacks", "<=": "equals", "<~": "matches", "<same": "same", "?": "check",
          "!retry": "retry", "!wait": "wait", "!restart": "restart", "!parallel": "parallel",
-         "@contest": "contest", "!close": "close"}
+         "@contest": "contest", "!close": "close", "@org": "org", "@activity": "activity",
+         "@supervisor": "supervisor"}

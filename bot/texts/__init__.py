@@ -4,9 +4,9 @@ Each journey keeps its sentences in a module of this package; `t(key, **values)`
 """
 from __future__ import annotations
 
-from bot.texts import contest, core, dialog, experts, filing, menu, push
+from bot.texts import contest, core, dialog, experts, filing, menu, push, supervisor
 
-_MODULES = (core, dialog, menu, filing, contest, experts, push)
+_MODULES = (core, dialog, menu, filing, contest, experts, push, supervisor)
 
 
 def _merge() -> dict[str, str]:

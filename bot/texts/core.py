@@ -10,7 +10,7 @@ TEXTS: dict[str, str] = {
     "help.expert": "【我的排名】本月评估结果与季度排名",
     "help.supervisor": "【督导】查看所督导镇街的平台数据",
     "help.platform_admin": "【审核】查看待审核的活动\n【通过 N】/【驳回 N 理由】审核编号为 N 的活动",
-    "help.bind": "【绑定 绑定码】组织管理员或专家绑定身份",
+    "help.bind": "【绑定 绑定码】组织管理员、专家或督导专员绑定身份",
     "help.footer": "也可以使用下方菜单。",
     "bind.usage": "请发送“绑定”加上绑定码，例如：绑定 ABCD2345",
     "bind.ok": "绑定成功！您已成为“{name}”的{role}。\n{help}",
