@@ -18,3 +18,8 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+# Measured speed (needs PostgreSQL and Redis on 127.0.0.1; see docs/performance.md).
+bench: setup
+	$(BIN)/python -m bench.webhook
+	$(BIN)/python -m bench.overload

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
 import time
 from typing import Callable
@@ -61,7 +62,7 @@ def _context(services: Services, session: object, msg: Incoming) -> Ctx:
     user = get_or_create_user(session, msg.openid)  # type: ignore[arg-type]
     now = services.now()
     if msg.type != "event":
-        touch(user, now)
+        touch(user, now, dt.timedelta(seconds=services.settings.accounts.touch_interval_seconds))
     roles = roles_of(session, user, services.settings.admins.openids)  # type: ignore[arg-type]
     return Ctx(session=session, user=user, roles=roles, settings=services.settings,  # type: ignore[arg-type]
                store=services.store, now=now, services=services)
@@ -76,11 +77,14 @@ def _run_after_commit(ctx: Ctx | None) -> None:
             log.warning("dispatch: an after-commit store write failed", exc_info=True)
 
 
-def deliver(services: Services, msg: Incoming, render: Render) -> bytes:
-    """Answer a delivery exactly once: a retry gets the first delivery's bytes."""
+def deliver(services: Services, msg: Incoming, render: Render, waited: float = 0.0) -> bytes:
+    """Answer a delivery exactly once: a retry gets the first delivery's bytes.
+
+    `waited` is how long the request queued before us: WeChat's clock started then.
+    """
     bind_request(msg.openid, msg.dedupe_id)
     started = time.monotonic()
-    deadline = started + services.settings.wechat.reply_deadline_seconds
+    deadline = started + services.settings.wechat.reply_deadline_seconds - waited
     accounts = services.settings.accounts
     key = services.store.key("dedupe", msg.openid, msg.dedupe_id)
     try:

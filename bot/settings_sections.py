@@ -19,6 +19,8 @@ class WechatSettings:
     token_api: str = "stable"
     token_margin_seconds: int = 300
     token_lock_seconds: float = 10.0
+    shed_after_seconds: float = 3.5
+    clock_skew_seconds: float = 60.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -92,6 +94,7 @@ class AccountSettings:
     binding_max_failures_per_hour: int
     dedupe_ttl_seconds: int
     user_lock_seconds: float
+    touch_interval_seconds: int = 60
 
 
 @dataclasses.dataclass(frozen=True)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from wechatpy.crypto import WeChatCrypto
@@ -38,13 +39,17 @@ def verify() -> Response:
 
 @bp.post("/wechat")
 def receive() -> Response:
-    """A message or event: authenticate, decrypt, deliver once, answer."""
+    """A message or event: authenticate, shed if it queued too long, decrypt, deliver once, answer."""
     svc = services()
     if (request.content_length or 0) > svc.settings.wechat.max_body_bytes:
         return Response("too large", status=413, mimetype="text/plain")
     try:
-        body = _read_body(svc)
-        return _answer(svc, body)
+        waited = _authenticate(svc)
+        if waited >= svc.settings.wechat.shed_after_seconds:
+            # Overload: WeChat stops waiting at 5 s, so answer at once and do nothing.
+            log.warning("webhook: shed a request that waited %.1f s", waited)
+            return Response("success", mimetype="text/plain")
+        return _answer(svc, _read_body(svc), waited)
     except protocol.Forbidden as exc:
         log.warning("webhook: refused (%s)", exc)
         return Response("forbidden", status=403, mimetype="text/plain")
@@ -55,11 +60,18 @@ def receive() -> Response:
         clear_request()
 
 
-def _read_body(svc: Services) -> bytes:
-    """Check the signature and return the plaintext XML."""
+def _authenticate(svc: Services) -> float:
+    """Check the signature; return how long ago WeChat signed the request."""
     wx = svc.settings.wechat
     signature, timestamp, nonce = _query()
     protocol.check_signature(wx.token, signature, timestamp, nonce)
+    return protocol.waited_seconds(timestamp, time.time(), wx.clock_skew_seconds)
+
+
+def _read_body(svc: Services) -> bytes:
+    """The plaintext XML of an authenticated request (decrypted in safe mode)."""
+    wx = svc.settings.wechat
+    _, timestamp, nonce = _query()
     body = request.get_data(cache=False)
     if len(body) > wx.max_body_bytes:
         raise protocol.BadRequest("body over the limit")
@@ -71,10 +83,10 @@ def _read_body(svc: Services) -> bytes:
                             timestamp, nonce)
 
 
-def _answer(svc: Services, plain: bytes) -> Response:
+def _answer(svc: Services, plain: bytes, waited: float) -> Response:
     """Deliver the message and answer, encrypted when the request was."""
     incoming = protocol.to_incoming(plain)
-    body = dispatch.deliver(svc, incoming, lambda r: protocol.render(r, incoming))
+    body = dispatch.deliver(svc, incoming, lambda r: protocol.render(r, incoming), waited)
     if body != b"success" and request.args.get("encrypt_type") == "aes":
         _, timestamp, nonce = _query()
         body = _crypto(svc).encrypt_message(body.decode(), nonce, timestamp).encode()

@@ -122,6 +122,12 @@ def ignore_event(msg: Incoming, ctx: Ctx) -> None:
     return None
 
 
-def touch(user: User, now: dt.datetime) -> None:
-    """Remember the last message time, for the 48-hour customer-service window."""
-    user.last_message_at = now
+def touch(user: User, now: dt.datetime, interval: dt.timedelta) -> None:
+    """Remember the last message time, for the 48-hour customer-service window.
+
+    Written at most once per interval: minutes do not matter to a 48-hour window, and a
+    write on every message would make every read-only reply (帮助) a durable commit.
+    """
+    last = user.last_message_at
+    if last is None or now - last >= interval or now < last:
+        user.last_message_at = now

@@ -78,3 +78,22 @@ def test_platform_admin_help(app_factory: Any, settings_factory: Any) -> None:
     sim = Simulator(app.extensions["youthvoice"].settings, flask_transport(app.test_client()))
     assert "【审核】" in sim.text("o_boss", "帮助")[1]
     assert "【审核】" not in sim.text("o_nobody", "帮助")[1]
+
+
+def test_last_message_time_is_written_at_most_once_a_minute(sim: Simulator, services: Any, clock: Clock) -> None:
+    """Within touch_interval_seconds a text leaves the time alone; after it (or if the clock went back) it moves."""
+    def last() -> dt.datetime:
+        with services.db.session() as s:
+            return s.scalar(select(User.last_message_at).where(User.openid == "o_t"))
+
+    clock.set(NOW)
+    sim.text("o_t", "帮助")
+    clock.advance(dt.timedelta(seconds=59))
+    sim.text("o_t", "帮助")
+    assert last() == NOW
+    clock.advance(dt.timedelta(seconds=1))
+    sim.text("o_t", "帮助")
+    assert last() == NOW + dt.timedelta(seconds=60)
+    clock.set(NOW)
+    sim.text("o_t", "帮助")
+    assert last() == NOW

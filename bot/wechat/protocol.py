@@ -28,21 +28,34 @@ class Forbidden(ValueError):
 
 def sign(*parts: str) -> str:
     """WeChat's signature: sha1 of the sorted parts joined."""
-    return hashlib.sha1("".join(sorted(parts)).encode()).hexdigest()
+    return hashlib.sha1("".join(sorted(parts)).encode(errors="replace")).hexdigest()
 
 
 def check_signature(token: str, signature: str, timestamp: str, nonce: str) -> None:
     """Verify the request's signature in constant time."""
-    expected = sign(token, timestamp, nonce)
-    if not hmac.compare_digest(expected, (signature or "").lower()):
+    if not same_digest(sign(token, timestamp, nonce), signature):
         raise Forbidden("signature")
+
+
+def same_digest(expected: str, given: str | None) -> bool:
+    """Constant-time comparison that also takes non-ASCII input (compared as bytes)."""
+    return hmac.compare_digest(expected.encode(), (given or "").lower().encode(errors="replace"))
+
+
+def waited_seconds(timestamp: str, now: float, skew: float) -> float:
+    """How long ago WeChat signed the request (0 when the timestamp is odd or beyond the skew)."""
+    if not timestamp.isdigit() or len(timestamp) > 12:
+        return 0.0
+    age = now - int(timestamp)
+    return age if 0.0 < age <= skew else 0.0
 
 
 def check_xml(body: bytes) -> dict[str, Any]:
     """Parse XML refusing DTDs and entities, and return its <xml> fields."""
     try:
         root = SafeET.fromstring(body, forbid_dtd=True)
-    except (SafeET.ParseError, DefusedXmlException, ValueError) as exc:
+    except (SafeET.ParseError, DefusedXmlException, ValueError, LookupError) as exc:
+        # LookupError: an encoding declaration naming no codec Python knows
         raise BadRequest(f"malformed XML: {exc}") from exc
     if root.tag != "xml":
         raise BadRequest("the root element is not <xml>")
@@ -56,7 +69,7 @@ def decrypt(crypto: WeChatCrypto, body: bytes, token: str, msg_signature: str,
     encrypted = fields.get("Encrypt")
     if not encrypted:
         raise BadRequest("no <Encrypt> in a safe-mode message")
-    if not hmac.compare_digest(sign(token, timestamp, nonce, encrypted), (msg_signature or "").lower()):
+    if not same_digest(sign(token, timestamp, nonce, encrypted), msg_signature):
         raise Forbidden("msg_signature")
     try:
         plain = crypto.decrypt_message(body, msg_signature, timestamp, nonce)

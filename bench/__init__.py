@@ -1,0 +1,1 @@
+"""Benchmarks that print the bot's measured speed: webhook, overload and push."""

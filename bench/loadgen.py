@@ -1,0 +1,154 @@
+"""A bounded load generator over loopback: asyncio, HTTP/1.1, keep-alive when the server allows.
+
+Closed loop (N connections, each sends its next request when the last is answered) for
+throughput and latency; open loop (requests started at a fixed rate whatever the server does)
+for overload. Both stop by themselves: bounded in requests and in seconds, and only 127.0.0.1.
+"""
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import itertools
+import time
+from collections import Counter
+from typing import Callable
+
+HOST = "127.0.0.1"
+# i -> (path with query, body); built when the request is sent, so its timestamp is fresh.
+MakeRequest = Callable[[int], tuple[str, bytes]]
+# (i, status, body) -> a label such as "ok", "shed", "bad"
+Classify = Callable[[int, int, bytes], str]
+
+
+@dataclasses.dataclass
+class Run:
+    """What one load run saw."""
+
+    latencies: list[float] = dataclasses.field(default_factory=list)
+    labels: Counter[str] = dataclasses.field(default_factory=Counter)
+    by_index: dict[int, str] = dataclasses.field(default_factory=dict)
+    errors: int = 0
+    seconds: float = 0.0
+
+    @property
+    def answered(self) -> int:
+        """Requests that got an HTTP answer."""
+        return len(self.latencies)
+
+    def rate(self) -> float:
+        """Answered requests per second."""
+        return self.answered / self.seconds if self.seconds else 0.0
+
+    def percentile(self, q: float) -> float:
+        """A latency percentile in seconds (nearest rank)."""
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+class Connection:
+    """One client connection that reopens when the server closes it."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def post(self, path: str, body: bytes) -> tuple[int, bytes]:
+        """Send one POST and read its answer."""
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(HOST, self.port)
+        head = (f"POST {path} HTTP/1.1\r\nHost: {HOST}:{self.port}\r\nContent-Type: text/xml\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n").encode()
+        self.writer.write(head + body)
+        assert self.reader is not None
+        raw = await self.reader.readuntil(b"\r\n\r\n")
+        status, headers = _parse_head(raw)
+        data = await self.reader.readexactly(int(headers.get("content-length", "0")))
+        if headers.get("connection", "").lower() == "close":
+            self.close()
+        return status, data
+
+    def close(self) -> None:
+        """Drop the socket; the next post opens a new one."""
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+def _parse_head(raw: bytes) -> tuple[int, dict[str, str]]:
+    """The status code and lower-cased headers of a response head."""
+    lines = raw.decode("latin-1").split("\r\n")
+    headers = {}
+    for line in lines[1:]:
+        if ":" in line:
+            name, value = line.split(":", 1)
+            headers[name.strip().lower()] = value.strip()
+    return int(lines[0].split()[1]), headers
+
+
+async def _one(conn: Connection, run: Run, i: int, make: MakeRequest, classify: Classify,
+               started: float, timeout: float) -> None:
+    """Send request i and record its latency (from `started`) and label."""
+    try:
+        path, body = make(i)
+        status, data = await asyncio.wait_for(conn.post(path, body), timeout)
+    except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError):
+        conn.close()
+        run.errors += 1
+        run.by_index[i] = "error"
+        return
+    run.latencies.append(time.perf_counter() - started)
+    label = classify(i, status, data)
+    run.labels[label] += 1
+    run.by_index[i] = label
+
+
+async def closed_loop(port: int, make: MakeRequest, classify: Classify, connections: int,
+                      seconds: float, max_requests: int, timeout: float = 10.0) -> Run:
+    """Keep `connections` requests in flight until the time or the count runs out."""
+    run, counter = Run(), itertools.count()
+    stop_at = time.perf_counter() + seconds
+
+    async def client() -> None:
+        conn = Connection(port)
+        while time.perf_counter() < stop_at:
+            i = next(counter)
+            if i >= max_requests:
+                break
+            await _one(conn, run, i, make, classify, time.perf_counter(), timeout)
+        conn.close()
+
+    begin = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(connections)))
+    run.seconds = time.perf_counter() - begin
+    return run
+
+
+async def open_loop(port: int, make: MakeRequest, classify: Classify, rate: float,
+                    seconds: float, timeout: float = 10.0, max_in_flight: int = 15000) -> Run:
+    """Start `rate` requests a second for `seconds`, each on its own connection."""
+    run, tasks = Run(), set()
+    begin = time.perf_counter()
+    for i in range(int(rate * seconds)):
+        due = begin + i / rate
+        await asyncio.sleep(max(0.0, due - time.perf_counter()))
+        if len(tasks) >= max_in_flight:
+            run.errors += 1  # the generator's own bound: counted as an error, never hidden
+            run.by_index[i] = "error"
+            continue
+        task = asyncio.create_task(_open_one(port, run, i, make, classify, due, timeout))
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+    await asyncio.gather(*list(tasks))
+    run.seconds = time.perf_counter() - begin
+    return run
+
+
+async def _open_one(port: int, run: Run, i: int, make: MakeRequest, classify: Classify,
+                    due: float, timeout: float) -> None:
+    """One open-loop request on a fresh connection; latency counts from when it was due."""
+    conn = Connection(port)
+    await _one(conn, run, i, make, classify, due, timeout)
+    conn.close()

@@ -1,0 +1,142 @@
+"""bench/overload: three times the measured capacity for 30 s, then recovery.
+
+    /work/venv/bin/python -m bench.overload [--seconds 30] [--factor 3]
+
+Measures the bot's capacity (closed loop, 32 connections), then starts requests at `factor`
+times that rate for `seconds`, each on its own connection, as WeChat's servers would. Marks: no
+answer later than 4.5 s (requests that queued too long are shed with "success"), no error, no
+lost vote (every confirmed vote is in SQL; the shed ones, retried as WeChat retries, all land),
+and normal answers again within seconds after the load stops.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import loadgen, machine, stack, votes, wire  # noqa: E402
+from bench.webhook import HELP_MARK, expect, help_request, warm_up_bot  # noqa: E402
+
+DEADLINE = 4.5       # WeChat gives up at 5 s; the mark keeps half a second of margin
+RECOVERED = 0.2      # a normal answer faster than this means the queue has drained
+RECOVERY_MARK = 5.0
+
+
+def path_for(voting: votes.Voting | None, tag: str) -> tuple[loadgen.MakeRequest, loadgen.Classify]:
+    """The vote path when the contest is there, else help."""
+    if voting is None:
+        return help_request(True), expect(True, HELP_MARK)
+    return voting.request(True, tag), expect(True, voting.confirmation)
+
+
+async def probe(port: int, start_at: float, limit: float) -> float:
+    """Seconds from `start_at` until a help request is answered normally and quickly."""
+    await asyncio.sleep(max(0.0, start_at - time.perf_counter()))
+    make, classify = help_request(False), expect(False, HELP_MARK)
+    i = 0
+    while time.perf_counter() - start_at < limit:
+        conn, sent = loadgen.Connection(port), time.perf_counter()
+        try:
+            status, body = await asyncio.wait_for(conn.post(*make(i)), 10)
+            if classify(i, status, body) == "ok" and time.perf_counter() - sent < RECOVERED:
+                return time.perf_counter() - start_at
+        except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError):
+            pass
+        finally:
+            conn.close()
+        i += 1
+        await asyncio.sleep(0.05)
+    return float("inf")
+
+
+async def overload(port: int, make: loadgen.MakeRequest, classify: loadgen.Classify, rate: float,
+                   seconds: float) -> tuple[loadgen.Run, float]:
+    """The open-loop load and, from its last scheduled request on, the recovery probe."""
+    start = time.perf_counter()
+    run, recovery = await asyncio.gather(
+        loadgen.open_loop(port, make, classify, rate, seconds, timeout=10.0),
+        probe(port, start + seconds, 60.0))
+    return run, recovery
+
+
+def retry_shed(port: int, voting: votes.Voting, run: loadgen.Run) -> int:
+    """Send again, as WeChat retries, every vote that was shed; return how many were retried."""
+    shed = sorted(i for i, label in run.by_index.items() if label != "ok")
+    retry = voting.retry(True, "overload", shed)
+    again = asyncio.run(loadgen.closed_loop(port, retry, expect(True, voting.confirmation), 8,
+                                            120, len(shed)))
+    print(f"retried {len(shed)} shed votes: {dict(again.labels)}", flush=True)
+    return len(shed)
+
+
+def report(run: loadgen.Run, rate: float, recovery: float, lost: str | None) -> bool:
+    """Print the figures and the marks."""
+    late = sum(1 for x in run.latencies if x > DEADLINE)
+    print(f"\noffered {rate:.0f}/s for {run.seconds:.1f} s: {run.answered} answered, "
+          f"{dict(run.labels)}, {run.errors} errors")
+    print(f"latency p50 {run.percentile(0.5) * 1000:.0f} ms, p99 {run.percentile(0.99) * 1000:.0f} ms, "
+          f"max {max(run.latencies, default=0) * 1000:.0f} ms")
+    marks = [(f"no answer later than {DEADLINE} s", late == 0, f"{late} late"),
+             ("no errors (every request answered)", run.errors == 0, f"{run.errors} errors"),
+             (f"recovered within {RECOVERY_MARK:.0f} s", recovery <= RECOVERY_MARK, f"{recovery:.2f} s"),
+             ("no lost vote", None if lost is None else lost == "",
+              votes.MISSING if lost is None else lost or "confirmed and retried votes all in SQL, once")]
+    print()
+    for label, ok, figure in marks:
+        print(f"{'SKIP' if ok is None else 'PASS' if ok else 'FAIL'}  {label:<40} {figure}")
+    return all(ok is not False for _, ok, _ in marks)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """The command line."""
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--seconds", type=float, default=30.0, help="length of the overload (default 30)")
+    p.add_argument("--factor", type=float, default=3.0, help="times the measured capacity")
+    p.add_argument("--capacity-seconds", type=float, default=5.0)
+    p.add_argument("--voters", type=int, default=20_000, help="bound of the capacity measurement")
+    p.add_argument("--database-url", default=stack.DEFAULT_DATABASE_URL)
+    p.add_argument("--redis-url", default=stack.DEFAULT_REDIS_URL)
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the overload bench; exit 0 only when every mark passes."""
+    args = parse_args(argv)
+    print(machine.describe(), flush=True)
+    database = stack.fresh_database(args.database_url)
+    stack.flush_redis(args.redis_url)
+    voting = votes.prepare(database)
+    if voting is not None:
+        voting.add_voters("capacity", args.voters)
+    extra = votes.CONFIG if voting is not None else {}
+    with tempfile.TemporaryDirectory(prefix="bench-overload-") as tmp, \
+            stack.bot_server(Path(tmp), args.database_url, args.redis_url, backlog=4096,
+                             extra=extra) as bot:
+        warm_up_bot(bot)
+        make, classify = path_for(voting, "capacity")
+        capacity = asyncio.run(loadgen.closed_loop(bot.port, make, classify, 32,
+                                                   args.capacity_seconds, args.voters)).rate()
+        rate = capacity * args.factor
+        if voting is not None:
+            voting.add_voters("overload", int(rate * args.seconds) + 1)
+        print(f"path: {'vote' if voting else 'help'} (safe mode); capacity {capacity:.0f}/s; "
+              f"offering {rate:.0f}/s for {args.seconds:.0f} s", flush=True)
+        make, classify = path_for(voting, "overload")
+        run, recovery = asyncio.run(overload(bot.port, make, classify, rate, args.seconds))
+        lost = None
+        if voting is not None:
+            confirmed = {i for i, label in run.by_index.items() if label == "ok"}
+            lost = voting.check_after_retry(confirmed, retry_shed(bot.port, voting, run), "overload")
+        ok = report(run, rate, recovery, lost)
+    database.engine.dispose()
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

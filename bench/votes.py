@@ -1,0 +1,144 @@
+"""The vote path of the benches: an open voting round with shortlisted entries, set up via the models."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import importlib.util
+import itertools
+import time
+import uuid
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, insert, select
+
+from bench import wire
+from bot.db import Database
+from bot.settings import EXAMPLE_CONFIG, read_toml
+
+MISSING = "needs the contest journey (models.contest), not merged yet"
+ENTRIES = 30
+TZ = ZoneInfo(read_toml(EXAMPLE_CONFIG)["scheduler"]["timezone"])
+# The bench's votes are a burst by design: the burst alarm would only add admin alerts.
+CONFIG = {"contest": {"burst_min_votes": 10**9, "min_seconds_between_votes": 0.0}}
+_msg_ids = itertools.count(int(time.time()) * 10_000_000 + 5_000_000_000)
+
+
+@dataclasses.dataclass
+class Voting:
+    """A round open now with ENTRIES entries; each vote comes from its own follower."""
+
+    database: Database
+    confirmation: str = "点赞成功"
+    voters: int = 0
+    tags: dict[str, tuple[int, int]] = dataclasses.field(default_factory=dict)  # tag -> (first voter, count)
+    sent_ids: dict[tuple[str, int], int] = dataclasses.field(default_factory=dict)
+
+    def add_voters(self, tag: str, count: int) -> None:
+        """Create `count` subscribed followers for the requests of `tag` (one vote each)."""
+        from models.accounts import User
+
+        first = self.voters
+        rows = [{"openid": f"bench-voter-{first + i}", "subscribed": True} for i in range(count)]
+        with self.database.session() as s:
+            for chunk in range(0, len(rows), 5000):
+                s.execute(insert(User), rows[chunk:chunk + 5000])
+        self.voters += count
+        self.tags[tag] = (first, count)
+
+    def _plain(self, tag: str, i: int, msg_id: int) -> bytes:
+        first, count = self.tags[tag]
+        if i >= count:
+            raise ValueError("more votes than prepared voters")  # counted as an error, never hidden
+        return wire.text_xml(f"bench-voter-{first + i}", f"投票 {i % ENTRIES + 1}", msg_id)
+
+    def request(self, safe: bool, tag: str):  # type: ignore[no-untyped-def]
+        """Request i: voter i of the tag votes for entry i mod 30 + 1 (its MsgId kept for retries)."""
+        def make(i: int) -> tuple[str, bytes]:
+            msg_id = self.sent_ids.setdefault((tag, i), next(_msg_ids))
+            return wire.signed(self._plain(tag, i, msg_id), safe)
+        return make
+
+    def retry(self, safe: bool, tag: str, indexes: list[int]):  # type: ignore[no-untyped-def]
+        """Requests j -> the original request indexes[j] again, same MsgId, fresh signature."""
+        make = self.request(safe, tag)
+        return lambda j: make(indexes[j])
+
+    def count(self, tag: str | None = None) -> int:
+        """Valid votes in SQL (of one tag's voters, or all)."""
+        from models.contest_votes import Vote
+
+        query = select(func.count()).select_from(Vote)
+        if tag is not None:
+            first, count = self.tags[tag]
+            names = [f"bench-voter-{first + i}" for i in range(count)]
+            query = query.where(Vote.openid.in_(names))
+        with self.database.session() as s:
+            return s.scalar(query)
+
+    def voted(self, tag: str) -> set[int]:
+        """Indexes of the tag's voters whose vote is in SQL, and no voter twice."""
+        from models.contest_votes import Vote
+
+        first, count = self.tags[tag]
+        with self.database.session() as s:
+            openids = s.scalars(select(Vote.openid).where(Vote.openid.like("bench-voter-%"))).all()
+        indexes = [int(o.rsplit("-", 1)[1]) - first for o in openids]
+        mine = [i for i in indexes if 0 <= i < count]
+        if len(mine) != len(set(mine)):
+            raise AssertionError("a voter's vote was counted twice")
+        return set(mine)
+
+    def check_after_retry(self, confirmed: set[int], retried: int, tag: str) -> str:
+        """'' when every confirmed vote is in SQL and, after the retries, every vote sent is."""
+        try:
+            counted = self.voted(tag)
+        except AssertionError as exc:
+            return str(exc)
+        sent = {i for (t, i) in self.sent_ids if t == tag}
+        if not confirmed <= counted:
+            return f"{len(confirmed - counted)} confirmed votes missing from SQL"
+        if counted != sent:
+            return f"{len(sent - counted)} of {len(sent)} votes missing after {retried} retries"
+        return ""
+
+
+def prepare(database: Database) -> Voting | None:
+    """A round open now for `投票 N`, or None when the contest journey is missing."""
+    if importlib.util.find_spec("models.contest") is None:
+        return None
+    _open_round(database)
+    return Voting(database)
+
+
+def _open_round(database: Database) -> None:
+    """Shortlist ENTRIES approved activities in this month's round, voting open today."""
+    from models.contest_rounds import explicit_window, month_of, shortlist
+
+    now = dt.datetime.now(TZ)
+    month = month_of(now, TZ)
+    with database.session() as s:
+        items = _approved_items(s, month, ENTRIES)
+        window = explicit_window(now.date() - dt.timedelta(days=1), now.date() + dt.timedelta(days=1), TZ)
+        shortlist(s, month, items, ENTRIES, window, window[0] - dt.timedelta(days=1))
+
+
+def _approved_items(session, month: str, n: int) -> list[int]:  # type: ignore[no-untyped-def]
+    """n approved filed activities for the contest, of one organisation."""
+    from models.accounts import get_or_create_user
+    from models.filing import ActivityType, Filing, FilingItem, Intention, ReviewState
+    from models.orgs import OrgKind, add_org
+
+    org = add_org(session, "石龙团委", "石龙", OrgKind.TOWN)
+    filer = get_or_create_user(session, "bench-filer")
+    filing = Filing(org_id=org.id, filed_by=filer.id, draft_token=uuid.uuid4().hex)
+    session.add(filing)
+    session.flush()
+    day = dt.date.fromisoformat(f"{month}-10")
+    items = [FilingItem(filing_id=filing.id, seq=i, town="石龙", name=f"项目{i}", time_text=str(day),
+                        starts_on=day, ends_on=day, location="线上", scale=120,
+                        activity_type=ActivityType.ONLINE_TOPIC, description=f"项目{i}的简介",
+                        intentions=[Intention.CONTEST], review_state=ReviewState.APPROVED)
+             for i in range(1, n + 1)]
+    session.add_all(items)
+    session.flush()
+    return [item.id for item in items]
