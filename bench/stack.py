@@ -104,7 +104,7 @@ class Server:
 
     def __init__(self, name: str, python: Path | str, app: str, cwd: Path, env: dict[str, str],
                  log: Path, workers: int = 2, backlog: int = 2048) -> None:
-        self.name, self.port, self.log = name, free_port(), log
+        self.name, self.port, self.log, self.env = name, free_port(), log, env
         cmd = [str(python), "-m", "gunicorn", "-w", str(workers), "-k", "sync",
                "-b", f"127.0.0.1:{self.port}", "--backlog", str(backlog), "--timeout", "60", app]
         self.proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **env},

@@ -58,11 +58,6 @@ class Voting:
             return wire.signed(self._plain(tag, i, msg_id), safe)
         return make
 
-    def retry(self, safe: bool, tag: str, indexes: list[int]):  # type: ignore[no-untyped-def]
-        """Requests j -> the original request indexes[j] again, same MsgId, fresh signature."""
-        make = self.request(safe, tag)
-        return lambda j: make(indexes[j])
-
     def count(self, tag: str | None = None) -> int:
         """Valid votes in SQL (of one tag's voters, or all)."""
         from models.contest_votes import Vote
@@ -89,7 +84,7 @@ class Voting:
         return set(mine)
 
     def check_after_retry(self, confirmed: set[int], retried: int, tag: str) -> str:
-        """'' when every confirmed vote is in SQL and, after the retries, every vote sent is."""
+        """'' when every confirmed vote is in SQL and, after the shed ones were handled, every vote sent is."""
         try:
             counted = self.voted(tag)
         except AssertionError as exc:
@@ -98,7 +93,7 @@ class Voting:
         if not confirmed <= counted:
             return f"{len(confirmed - counted)} confirmed votes missing from SQL"
         if counted != sent:
-            return f"{len(sent - counted)} of {len(sent)} votes missing after {retried} retries"
+            return f"{len(sent - counted)} of {len(sent)} votes missing after {retried} were shed"
         return ""
 
 

@@ -20,6 +20,7 @@ class WechatSettings:
     token_margin_seconds: int = 300
     token_lock_seconds: float = 10.0
     shed_after_seconds: float = 3.5
+    inbox_drain_seconds: float = 50.0
     clock_skew_seconds: float = 60.0
 
 

@@ -7,7 +7,7 @@ import time
 from flask import Blueprint, Response, current_app, jsonify, request
 from wechatpy.crypto import WeChatCrypto
 
-from bot import dispatch
+from bot import dispatch, inbox
 from bot.logs import clear_request
 from bot.services import Services
 from bot.wechat import protocol
@@ -47,7 +47,8 @@ def receive() -> Response:
         waited = _authenticate(svc)
         if waited >= svc.settings.wechat.shed_after_seconds:
             # Overload: WeChat stops waiting at 5 s, so answer at once and do nothing.
-            log.warning("webhook: shed a request that waited %.1f s", waited)
+            log.warning("webhook: shed a request that waited %.1f s; kept for later", waited)
+            inbox.keep(svc, dict(request.args), request.get_data(cache=False))
             return Response("success", mimetype="text/plain")
         return _answer(svc, _read_body(svc), waited)
     except protocol.Forbidden as exc:

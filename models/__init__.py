@@ -1,6 +1,6 @@
 """SQLAlchemy models and the domain rules that live beside them (no Flask imports)."""
 from models import (  # noqa: F401 - register the tables
-    accounts, experts, filing, jobs, orgs, outbox, push_marks, subscriptions, supervision,
+    accounts, experts, inbox, filing, jobs, orgs, outbox, push_marks, subscriptions, supervision,
 )
 from models import contest_fraud, contest_rounds, contest_votes  # noqa: F401
 from models.base import Base

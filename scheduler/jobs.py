@@ -21,6 +21,7 @@ JobFn = Callable[[Services, dt.datetime], None]
 JOBS: dict[str, str] = {
     "close_round": "scheduler.contest_jobs:close_rounds",
     "announce": "scheduler.contest_jobs:announce_rounds",
+    "drain_inbox": "scheduler.inbox:drain_inbox",
     "drain_outbox": "scheduler.outbox:drain_outbox",
     "leaderboards": "scheduler.contest_jobs:rebuild_leaderboards",
     "filing_reminder": "scheduler.reminders:filing_reminder",

@@ -1,0 +1,35 @@
+"""`inbox drain` / `inbox status`: requests shed under overload, handled later."""
+from __future__ import annotations
+
+import click
+from sqlalchemy import func, select
+
+from bot import inbox
+from bot.cli.common import services, session
+from models.inbox import InboxMessage, InboxState
+
+STATE_LABELS = {InboxState.QUEUED: "待处理", InboxState.WORKING: "处理中",
+                InboxState.DONE: "已处理", InboxState.FAILED: "无法处理"}
+
+
+@click.group("inbox")
+def inbox_group() -> None:
+    """Requests answered "success" under overload and kept (暂存消息)."""
+
+
+@inbox_group.command("drain")
+@click.option("--seconds", type=float, default=50.0, help="最长处理时间（秒）")
+def drain(seconds: float) -> None:
+    """Handle kept requests now; prints how many were handled."""
+    handled = inbox.drain(services(), seconds)
+    click.echo(f"已处理暂存消息 {handled} 条。")
+    click.echo(handled)
+
+
+@inbox_group.command("status")
+def status() -> None:
+    """Counts of kept requests by state."""
+    with session() as s:
+        counts = dict(s.execute(select(InboxMessage.state, func.count()).group_by(InboxMessage.state)).all())
+    for state, label in STATE_LABELS.items():
+        click.echo(f"{label}：{counts.get(state, 0)}")

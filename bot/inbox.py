@@ -1,0 +1,114 @@
+"""Shed, not lost: requests answered "success" under overload are kept and handled later.
+
+WeChat neither retries nor complains after "success", so a shed vote would be lost. The webhook
+keeps the authenticated request instead; the `drain_inbox` job handles it through the same
+dispatch as the webhook, under the same dedupe key (a retry that got through first wins), and the
+reply goes out as a customer-service message.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+from wechatpy.crypto import WeChatCrypto
+
+from bot import dispatch
+from bot.context import Incoming
+from bot.services import Services
+from bot.store import Busy, StoreUnavailable
+from bot.wechat import protocol
+from models import inbox
+
+log = logging.getLogger(__name__)
+LEASE = dt.timedelta(minutes=5)  # shorter than the dedupe TTL, so a re-run is still deduplicated
+BATCH = 50
+
+
+def keep(services: Services, query: dict[str, Any], body: bytes) -> bool:
+    """Keep a shed request; False (and a log line) when even that is impossible."""
+    try:
+        with services.db.session() as session:
+            inbox.keep(session, query, body.decode("utf-8", errors="replace"), services.clock())
+        return True
+    except SQLAlchemyError:
+        log.exception("inbox: could not keep a shed request")
+        return False
+
+
+def drain(services: Services, budget_seconds: float) -> int:
+    """Handle kept requests for at most budget_seconds; returns how many were handled."""
+    stop, handled = time.monotonic() + budget_seconds, 0
+    while time.monotonic() < stop:
+        with services.db.session() as session:
+            ids = inbox.due_ids(session, services.clock(), LEASE, BATCH)
+        if not ids:
+            break
+        handled += sum(_take(services, row_id) for row_id in ids if time.monotonic() < stop)
+    return handled
+
+
+def _take(services: Services, row_id: int) -> bool:
+    """Claim one row, handle it, and record the outcome."""
+    with services.db.session() as session:
+        if not inbox.claim(session, row_id, services.clock(), LEASE):
+            return False
+        row = session.get(inbox.InboxMessage, row_id)
+        query, body = dict(row.query), row.body.encode()
+    error, final = _handle(services, query, body)
+    limit = 1 if final else services.settings.push.max_attempts
+    with services.db.session() as session:
+        inbox.finish(session, row_id, services.clock(), error, limit)
+    return error is None
+
+
+def _handle(services: Services, query: dict[str, Any], body: bytes) -> tuple[str | None, bool]:
+    """Dispatch one kept request once: (why it did not happen, whether trying again is useless)."""
+    try:
+        msg = protocol.to_incoming(_plaintext(services, query, body))
+    except (protocol.BadRequest, protocol.Forbidden) as exc:
+        return f"unreadable: {exc}", True
+    if deliver_later(services, msg):
+        return None, False
+    return "not handled yet (store or database busy)", False
+
+
+def _plaintext(services: Services, query: dict[str, Any], body: bytes) -> bytes:
+    """The message's XML, decrypted when it came in safe mode."""
+    if query.get("encrypt_type") != "aes":
+        return body
+    wx = services.settings.wechat
+    crypto = WeChatCrypto(wx.token, wx.encoding_aes_key, wx.app_id)
+    return protocol.decrypt(crypto, body, wx.token, query.get("msg_signature", ""),
+                            query.get("timestamp", ""), query.get("nonce", ""))
+
+
+def deliver_later(services: Services, msg: Incoming) -> bool:
+    """Handle a message once, replying by customer-service message; False to try again later."""
+    ttl = services.settings.accounts.dedupe_ttl_seconds
+    key = services.store.key("dedupe", msg.openid, msg.dedupe_id)
+    try:
+        if not services.store.claim(key, dispatch.PENDING, ttl):
+            return True  # a retry of the same message got through the webhook: it was handled
+        with services.store.lock(f"user:{msg.openid}", timeout=10,
+                                 wait=services.settings.accounts.user_lock_seconds):
+            outcome = dispatch.dispatch(services, msg)
+    except (Busy, StoreUnavailable):
+        _forget(services, key)
+        return False
+    if not outcome.committed:
+        _forget(services, key)
+        return False
+    services.late_reply(msg.openid, outcome.reply, msg.dedupe_id)
+    services.store.put(key, b"success", ttl)
+    return True
+
+
+def _forget(services: Services, key: str) -> None:
+    """Release the dedupe claim of a try that changed nothing, so a later one may run."""
+    try:
+        services.store.delete(key)
+    except StoreUnavailable:
+        log.warning("inbox: could not release the dedupe claim")
