@@ -7,6 +7,8 @@ import logging
 import time
 from typing import Callable
 
+from sqlalchemy.exc import DBAPIError
+
 from bot import inbox, routing
 from bot.context import BotError, Ctx, Incoming, Reply
 from bot.logs import bind_request
@@ -14,8 +16,7 @@ from bot.services import Services
 from bot.store import Busy, StoreUnavailable
 from bot.texts import t
 from handlers.accounts import touch
-from models.accounts import get_or_create_user
-from models.roles import roles_of
+from models.roles import follower_with_roles
 
 log = logging.getLogger(__name__)
 
@@ -65,11 +66,19 @@ def dispatch(services: Services, msg: Incoming,
 def _context(services: Services, session: object, msg: Incoming,
              prefetched: dict[str, bytes | None]) -> Ctx:
     """Load the follower and their roles for this message."""
-    user = get_or_create_user(session, msg.openid)  # type: ignore[arg-type]
+    admins = services.settings.admins.openids
+    try:
+        user, roles = follower_with_roles(session, msg.openid, admins)  # type: ignore[arg-type]
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+        # A restarted server: the pool has dropped its old connections. Nothing ran yet.
+        log.warning("dispatch: the database connection was lost; retrying on a new one")
+        session.rollback()  # type: ignore[attr-defined]
+        user, roles = follower_with_roles(session, msg.openid, admins)  # type: ignore[arg-type]
     now = services.now()
     if msg.type != "event":
         touch(user, now, dt.timedelta(seconds=services.settings.accounts.touch_interval_seconds))
-    roles = roles_of(session, user, services.settings.admins.openids)  # type: ignore[arg-type]
     return Ctx(session=session, user=user, roles=roles, settings=services.settings,  # type: ignore[arg-type]
                store=services.store, now=now, services=services, prefetched=prefetched)
 
