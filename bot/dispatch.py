@@ -9,7 +9,7 @@ from typing import Callable
 
 from sqlalchemy.exc import DBAPIError
 
-from bot import inbox, routing
+from bot import delivery, routing
 from bot.context import BotError, Ctx, Incoming, Reply
 from bot.logs import bind_request
 from bot.services import Services
@@ -99,9 +99,9 @@ def deliver(services: Services, msg: Incoming, render: Render, waited: float = 0
     """
     bind_request(msg.openid, msg.dedupe_id)
     deadline = time.monotonic() + services.settings.wechat.reply_deadline_seconds - waited
-    d = inbox.delivery(services.store, msg.openid, msg.dedupe_id)
+    d = delivery.delivery(services.store, msg.openid, msg.dedupe_id)
     try:
-        opened = inbox.open_delivery(services.store, d, PENDING,
+        opened = delivery.open_delivery(services.store, d, PENDING,
                                      services.settings.accounts.dedupe_ttl_seconds, LOCK_SECONDS)
     except StoreUnavailable:  # whether it claimed is unknown: leave the key to its expiry
         log.warning("deliver: the store is down; answering without side effects")
@@ -116,19 +116,19 @@ def deliver(services: Services, msg: Incoming, render: Render, waited: float = 0
     return _first_delivery(services, msg, render, d, opened, deadline)
 
 
-def _wait_lock(services: Services, d: inbox.Delivery, deadline: float) -> inbox.Opened | None:
+def _wait_lock(services: Services, d: delivery.Delivery, deadline: float) -> delivery.Opened | None:
     """Wait for the user's lock while their previous message is being handled."""
     accounts = services.settings.accounts
     wait = max(0.0, min(accounts.user_lock_seconds, deadline - time.monotonic() - 0.5))
     try:
-        return inbox.wait_lock(services.store, d, LOCK_SECONDS, wait)
+        return delivery.wait_lock(services.store, d, LOCK_SECONDS, wait)
     except StoreUnavailable:
         log.warning("deliver: the store failed while waiting for the user's lock")
         return None
 
 
-def _first_delivery(services: Services, msg: Incoming, render: Render, d: inbox.Delivery,
-                    opened: inbox.Opened, deadline: float) -> bytes:
+def _first_delivery(services: Services, msg: Incoming, render: Render, d: delivery.Delivery,
+                    opened: delivery.Opened, deadline: float) -> bytes:
     """Process under the user's lock, then remember the answer and unlock in one step."""
     outcome = dispatch(services, msg, {d.dialog: opened.dialog})
     body = render(outcome.reply)
@@ -155,10 +155,10 @@ def _await_first(services: Services, key: str, earlier: bytes | None, deadline: 
     return b"success" if body is None or body == PENDING else body
 
 
-def _close(services: Services, d: inbox.Delivery, body: bytes | None, locked: bool = True) -> None:
+def _close(services: Services, d: delivery.Delivery, body: bytes | None, locked: bool = True) -> None:
     """Cache the answer (or forget the claim) and unlock; a failure only costs a retry its text."""
     try:
-        inbox.close_delivery(services.store, d, body, services.settings.accounts.dedupe_ttl_seconds,
+        delivery.close_delivery(services.store, d, body, services.settings.accounts.dedupe_ttl_seconds,
                              locked)
     except StoreUnavailable:
         log.warning("deliver: could not cache the reply or release the lock")
