@@ -73,6 +73,9 @@ class Ctx:
     now: dt.datetime
     services: Services
     after_commit: list[Callable[[], None]] = dataclasses.field(default_factory=list)
+    # Store values read under the user's lock before the handler ran (key -> raw value or None);
+    # the store itself only changes after the commit, so they stay current for the message.
+    prefetched: dict[str, bytes | None] = dataclasses.field(default_factory=dict)
 
     def has(self, role: Role) -> bool:
         """Whether the user holds a role."""

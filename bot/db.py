@@ -1,6 +1,7 @@
 """The SQL database: engine, sessions, and the schema's migrations."""
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -8,11 +9,13 @@ from typing import Any
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import PROJECT_ROOT
 
 MIGRATIONS = PROJECT_ROOT / "migrations"
+IDLE_PING_SECONDS = 2.0  # a pooled connection idle longer than this is pinged before use
 
 
 def make_engine(url: str) -> Engine:
@@ -24,8 +27,33 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
         args = {"connect_timeout": 2, "options": "-c statement_timeout=3000 -c lock_timeout=3000"}
-    return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=10,
-                         pool_timeout=2, connect_args=args)
+    engine = create_engine(parsed, pool_size=10, max_overflow=10, pool_timeout=2,
+                           connect_args=args)
+    _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Ping a pooled connection on checkout only when it sat idle (instead of pool_pre_ping).
+
+    A busy connection was just used, so a ping would only cost a round trip per message. A
+    server restart under load fails one statement, which invalidates the whole pool (and the
+    webhook retries its first query once); an idle pool is pinged, as pool_pre_ping would.
+    """
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_conn: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get("idle_since", 0.0) < IDLE_PING_SECONDS:
+            return
+        try:
+            with dbapi_conn.cursor() as cur:
+                cur.execute("SELECT 1")
+            dbapi_conn.rollback()
+        except Exception as exc:  # noqa: BLE001 - any failure means a dead connection
+            raise DisconnectionError(str(exc)) from exc  # the pool retries with a new one
 
 
 def _sqlite_engine(url: str) -> Engine:

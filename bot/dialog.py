@@ -8,6 +8,7 @@ The moves (commands, answers, the summary) live in bot/dialog_flow.py.
 from __future__ import annotations
 
 import dataclasses
+import json
 import uuid
 from typing import Any, Callable
 
@@ -82,7 +83,9 @@ def _key(ctx: Ctx) -> str:
 
 def load(ctx: Ctx) -> State | None:
     """The user's dialog state, or None."""
-    state = ctx.store.get_json(_key(ctx))
+    key = _key(ctx)
+    raw = ctx.prefetched[key] if key in ctx.prefetched else ctx.store.get(key)
+    state = None if raw is None else json.loads(raw)
     if not state or state.get("name") not in DIALOGS:
         return None
     # The store's own expiry runs on the wall clock; this one on the bot's clock too.

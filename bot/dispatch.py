@@ -7,20 +7,22 @@ import logging
 import time
 from typing import Callable
 
-from bot import routing
+from sqlalchemy.exc import DBAPIError
+
+from bot import delivery, routing
 from bot.context import BotError, Ctx, Incoming, Reply
 from bot.logs import bind_request
 from bot.services import Services
 from bot.store import Busy, StoreUnavailable
 from bot.texts import t
 from handlers.accounts import touch
-from models.accounts import get_or_create_user
-from models.roles import roles_of
+from models.roles import follower_with_roles
 
 log = logging.getLogger(__name__)
 
 PENDING = b"\x00pending"
 POLL_SECONDS = 0.05
+LOCK_SECONDS = 10  # the user's lock outlives no handler by much; it expires if a worker dies
 Render = Callable[[Reply | None], bytes]
 
 
@@ -32,12 +34,16 @@ class Outcome:
     committed: bool
 
 
-def dispatch(services: Services, msg: Incoming) -> Outcome:
-    """Route one message inside one transaction; the only broad except of the bot."""
+def dispatch(services: Services, msg: Incoming,
+             prefetched: dict[str, bytes | None] | None = None) -> Outcome:
+    """Route one message inside one transaction; the only broad except of the bot.
+
+    `prefetched`: store values already read under the user's lock (their dialog state).
+    """
     session = services.db.sessions()
     ctx: Ctx | None = None
     try:
-        ctx = _context(services, session, msg)
+        ctx = _context(services, session, msg, prefetched or {})
         reply = routing.route(msg, ctx)(msg, ctx)
         session.commit()
     except BotError as exc:
@@ -57,15 +63,24 @@ def dispatch(services: Services, msg: Incoming) -> Outcome:
     return Outcome(reply, committed=True)
 
 
-def _context(services: Services, session: object, msg: Incoming) -> Ctx:
+def _context(services: Services, session: object, msg: Incoming,
+             prefetched: dict[str, bytes | None]) -> Ctx:
     """Load the follower and their roles for this message."""
-    user = get_or_create_user(session, msg.openid)  # type: ignore[arg-type]
+    admins = services.settings.admins.openids
+    try:
+        user, roles = follower_with_roles(session, msg.openid, admins)  # type: ignore[arg-type]
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+        # A restarted server: the pool has dropped its old connections. Nothing ran yet.
+        log.warning("dispatch: the database connection was lost; retrying on a new one")
+        session.rollback()  # type: ignore[attr-defined]
+        user, roles = follower_with_roles(session, msg.openid, admins)  # type: ignore[arg-type]
     now = services.now()
     if msg.type != "event":
         touch(user, now, dt.timedelta(seconds=services.settings.accounts.touch_interval_seconds))
-    roles = roles_of(session, user, services.settings.admins.openids)  # type: ignore[arg-type]
     return Ctx(session=session, user=user, roles=roles, settings=services.settings,  # type: ignore[arg-type]
-               store=services.store, now=now, services=services)
+               store=services.store, now=now, services=services, prefetched=prefetched)
 
 
 def _run_after_commit(ctx: Ctx | None) -> None:
@@ -83,69 +98,67 @@ def deliver(services: Services, msg: Incoming, render: Render, waited: float = 0
     `waited` is how long the request queued before us: WeChat's clock started then.
     """
     bind_request(msg.openid, msg.dedupe_id)
-    started = time.monotonic()
-    deadline = started + services.settings.wechat.reply_deadline_seconds - waited
-    accounts = services.settings.accounts
-    key = services.store.key("dedupe", msg.openid, msg.dedupe_id)
+    deadline = time.monotonic() + services.settings.wechat.reply_deadline_seconds - waited
+    d = delivery.delivery(services.store, msg.openid, msg.dedupe_id)
     try:
-        first = services.store.claim(key, PENDING, accounts.dedupe_ttl_seconds)
-    except StoreUnavailable:
+        opened = delivery.open_delivery(services.store, d, PENDING,
+                                     services.settings.accounts.dedupe_ttl_seconds, LOCK_SECONDS)
+    except StoreUnavailable:  # whether it claimed is unknown: leave the key to its expiry
         log.warning("deliver: the store is down; answering without side effects")
         return render(Reply(text=t("error.busy")))
-    if not first:
-        return _await_first(services, key, deadline)
-    return _first_delivery(services, msg, render, key, deadline)
+    if not opened.first:
+        return _await_first(services, d.dedupe, opened.earlier, deadline)
+    if not opened.locked:
+        opened = _wait_lock(services, d, deadline)
+    if opened is None:
+        _close(services, d, None, locked=False)  # nothing happened: let WeChat's retry try again
+        return render(Reply(text=t("error.busy")))
+    return _first_delivery(services, msg, render, d, opened, deadline)
 
 
-def _first_delivery(services: Services, msg: Incoming, render: Render, key: str,
-                    deadline: float) -> bytes:
-    """Process under the user's lock and remember the answer for retries."""
+def _wait_lock(services: Services, d: delivery.Delivery, deadline: float) -> delivery.Opened | None:
+    """Wait for the user's lock while their previous message is being handled."""
     accounts = services.settings.accounts
     wait = max(0.0, min(accounts.user_lock_seconds, deadline - time.monotonic() - 0.5))
     try:
-        with services.store.lock(f"user:{msg.openid}", timeout=10, wait=wait):
-            outcome = dispatch(services, msg)
-    except (Busy, StoreUnavailable):
-        _forget(services, key)
-        return render(Reply(text=t("error.busy")))
+        return delivery.wait_lock(services.store, d, LOCK_SECONDS, wait)
+    except StoreUnavailable:
+        log.warning("deliver: the store failed while waiting for the user's lock")
+        return None
+
+
+def _first_delivery(services: Services, msg: Incoming, render: Render, d: delivery.Delivery,
+                    opened: delivery.Opened, deadline: float) -> bytes:
+    """Process under the user's lock, then remember the answer and unlock in one step."""
+    outcome = dispatch(services, msg, {d.dialog: opened.dialog})
     body = render(outcome.reply)
     if not outcome.committed:
-        _forget(services, key)  # nothing happened: let WeChat's retry try again
+        _close(services, d, None)  # nothing happened: let WeChat's retry try again
         return body
     if time.monotonic() > deadline:
         log.warning("deliver: past the deadline; answering success")
         services.late_reply(msg.openid, outcome.reply, msg.dedupe_id)
         body = b"success"
-    _remember(services, key, body, accounts.dedupe_ttl_seconds)
+    _close(services, d, body)
     return body
 
 
-def _await_first(services: Services, key: str, deadline: float) -> bytes:
+def _await_first(services: Services, key: str, earlier: bytes | None, deadline: float) -> bytes:
     """A retry while the first delivery is still running waits for its answer."""
-    while time.monotonic() < deadline:
+    body = earlier
+    while body == PENDING and time.monotonic() < deadline:
+        time.sleep(POLL_SECONDS)
         try:
             body = services.store.get(key)
         except StoreUnavailable:
             return b"success"
-        if body is None:
-            return b"success"
-        if body != PENDING:
-            return body
-        time.sleep(POLL_SECONDS)
-    return b"success"
+    return b"success" if body is None or body == PENDING else body
 
 
-def _remember(services: Services, key: str, body: bytes, ttl: int) -> None:
-    """Cache the answer for retries; losing it only costs a retry its reply text."""
+def _close(services: Services, d: delivery.Delivery, body: bytes | None, locked: bool = True) -> None:
+    """Cache the answer (or forget the claim) and unlock; a failure only costs a retry its text."""
     try:
-        services.store.put(key, body, ttl)
+        delivery.close_delivery(services.store, d, body, services.settings.accounts.dedupe_ttl_seconds,
+                             locked)
     except StoreUnavailable:
-        log.warning("deliver: could not cache the reply for retries")
-
-
-def _forget(services: Services, key: str) -> None:
-    """Release the dedupe claim of a delivery that had no side effect, so a retry may run."""
-    try:
-        services.store.delete(key)
-    except StoreUnavailable:
-        log.warning("deliver: could not release the dedupe claim")
+        log.warning("deliver: could not cache the reply or release the lock")

@@ -48,6 +48,7 @@ class Store:
     def __init__(self, client: redis.Redis, prefix: str = "yv:") -> None:
         self.redis = client
         self.prefix = prefix
+        self._scripts: dict[str, Any] = {}
 
     def key(self, *parts: object) -> str:
         """Build a namespaced key."""
@@ -96,6 +97,13 @@ class Store:
     def eval(self, script: str, keys: list[str], args: list[Any]) -> Any:
         """Run a Lua script atomically (caches that must never be half-updated)."""
         return self._call(self.redis.eval, script, len(keys), *keys, *args)
+
+    def script(self, source: str, keys: list[str], args: list[Any]) -> Any:
+        """Run a Lua script by its digest (EVALSHA, loading it when the server lacks it)."""
+        script = self._scripts.get(source)
+        if script is None:
+            script = self._scripts[source] = self.redis.register_script(source)
+        return self._call(script, keys=keys, args=args)
 
     @contextmanager
     def lock(self, name: str, timeout: float, wait: float) -> Iterator[None]:

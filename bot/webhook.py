@@ -1,6 +1,7 @@
 """The thin Flask views: /wechat and /healthz."""
 from __future__ import annotations
 
+import functools
 import logging
 import time
 
@@ -96,7 +97,13 @@ def _answer(svc: Services, plain: bytes, waited: float) -> Response:
 
 def _crypto(svc: Services) -> WeChatCrypto:
     wx = svc.settings.wechat
-    return WeChatCrypto(wx.token, wx.encoding_aes_key, wx.app_id)
+    return _crypto_for(wx.token, wx.encoding_aes_key, wx.app_id)
+
+
+@functools.lru_cache(maxsize=8)
+def _crypto_for(token: str, aes_key: str, app_id: str) -> WeChatCrypto:
+    """One WeChatCrypto per account's keys (it holds no per-message state)."""
+    return WeChatCrypto(token, aes_key, app_id)
 
 
 @bp.get("/healthz")

@@ -23,6 +23,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from bench.stack import write_config
+from bot import db
 from bot.db import Database
 from bot.settings import PROJECT_ROOT
 from bot.wechat.fake_state import FakeWeChat
@@ -241,3 +242,18 @@ def test_a_sender_killed_with_sigkill(pg_up: PrivatePostgres, redis_up: PrivateR
     assert {c.body["client_msg_id"] for c in sends} == {f"fault.kill:{i}" for i in range(messages)}
     assert len({c.answer["msgid"] for c in sends}) == messages  # a resend is WeChat's no-op
     database.engine.dispose()
+
+
+def test_postgres_restarted_under_load_first_query_retried(app_factory: Callable[[Settings], Flask],
+                                                          settings_factory: Callable[..., Settings],
+                                                          pg_up: PrivatePostgres,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """No idle ping (a busy pool): the dead pooled connection costs no failed reply after a restart."""
+    monkeypatch.setattr(db, "IDLE_PING_SECONDS", 10_000.0)
+    app = app_factory(settings_factory(database={"url": pg_up.url}))
+    sim = _sim(app)
+    assert "您可以发送以下文字" in sim.text("o_busy", "帮助", msg_id=1)[1]  # a pooled connection
+    pg_up.stop()
+    pg_up.start()
+    assert "您可以发送以下文字" in sim.text("o_busy", "帮助", msg_id=2)[1]
+    assert health(app)[0] == 200

@@ -1,0 +1,91 @@
+"""A delivery's store steps, fused into two atomic round trips.
+
+`open_delivery` claims the dedupe key, takes the user's lock and reads their dialog state in one
+Lua call; `close_delivery` stores the answer for retries (or forgets the claim) and releases the
+lock in another. The guarantees are those of the separate steps: the claim comes before any side
+effect, the lock is only ever released by its holder, and a retry sees either the pending marker
+or the first delivery's bytes.
+"""
+from __future__ import annotations
+
+import dataclasses
+import secrets
+import time
+
+from bot.store import Store
+
+# KEYS: dedupe, lock, dialog. ARGV: pending marker, dedupe ttl (s), lock token, lock ttl (ms).
+# -> {0, the first delivery's value} | {1} claimed, lock busy | {2, dialog state} claimed and locked
+OPEN = """
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then
+  return {0, redis.call('GET', KEYS[1])}
+end
+if not redis.call('SET', KEYS[2], ARGV[3], 'NX', 'PX', ARGV[4]) then return {1} end
+return {2, redis.call('GET', KEYS[3])}
+"""
+# KEYS: lock, dialog. ARGV: lock token, lock ttl (ms). -> {1} busy | {2, dialog state}
+LOCK = """
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {1} end
+return {2, redis.call('GET', KEYS[2])}
+"""
+# KEYS: dedupe, lock. ARGV: answer ('' forgets the claim), dedupe ttl (s), lock token ('' none).
+CLOSE = """
+if ARGV[1] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end
+if ARGV[3] ~= '' and redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
+return 1
+"""
+LOCK_POLL_SECONDS = 0.05
+
+
+@dataclasses.dataclass(frozen=True)
+class Delivery:
+    """One delivery's keys and lock token."""
+
+    dedupe: str
+    lock: str
+    dialog: str
+    token: str = dataclasses.field(default_factory=lambda: secrets.token_hex(8))
+
+
+@dataclasses.dataclass(frozen=True)
+class Opened:
+    """What `open_delivery` found: a first delivery (locked or not) or the first one's value."""
+
+    first: bool
+    locked: bool = False
+    earlier: bytes | None = None     # a retry: the pending marker or the first answer
+    dialog: bytes | None = None      # the dialog state, read under the lock
+
+
+def delivery(store: Store, openid: str, dedupe_id: str) -> Delivery:
+    """The keys of one delivery (the lock's is the one `Store.lock("user:<openid>")` uses)."""
+    return Delivery(store.key("dedupe", openid, dedupe_id), store.key("lock", f"user:{openid}"),
+                    store.key("dialog", openid))
+
+
+def open_delivery(store: Store, d: Delivery, pending: bytes, dedupe_ttl: int,
+                  lock_seconds: float) -> Opened:
+    """Claim the delivery and, when free, take the user's lock and read their dialog state."""
+    keys = [d.dedupe, d.lock, d.dialog]
+    answer = store.script(OPEN, keys, [pending, dedupe_ttl, d.token, int(lock_seconds * 1000)])
+    if answer[0] == 0:
+        return Opened(first=False, earlier=answer[1])
+    return Opened(first=True, locked=answer[0] == 2, dialog=answer[1] if answer[0] == 2 else None)
+
+
+def wait_lock(store: Store, d: Delivery, lock_seconds: float, wait: float) -> Opened | None:
+    """Poll for the user's lock for at most `wait` s; None when it stays busy."""
+    until = time.monotonic() + wait
+    while True:
+        answer = store.script(LOCK, [d.lock, d.dialog], [d.token, int(lock_seconds * 1000)])
+        if answer[0] == 2:
+            return Opened(first=True, locked=True, dialog=answer[1])
+        if time.monotonic() + LOCK_POLL_SECONDS > until:
+            return None
+        time.sleep(LOCK_POLL_SECONDS)
+
+
+def close_delivery(store: Store, d: Delivery, body: bytes | None, dedupe_ttl: int,
+                   locked: bool = True) -> None:
+    """Remember the answer for retries (None: forget the claim) and release our lock."""
+    store.script(CLOSE, [d.dedupe, d.lock], [body or b"", dedupe_ttl, d.token if locked else ""])
