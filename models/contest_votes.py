@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from bot.settings import ContestSettings
 from models.accounts import User
 from models.base import Base
-from models.contest_rounds import Entry, Round, RoundState, entry_by_number, lock_round
+from models.contest_rounds import Entry, Round, RoundState, count_vote, entry_by_number, share_round
 
 
 class VoteStatus(StrEnum):
@@ -28,7 +28,7 @@ class Vote(Base):
 
     __tablename__ = "contest_votes"
     __table_args__ = (Index("ix_contest_votes_user_day", "user_id", "day"),
-                      Index("ix_contest_votes_entry_status", "entry_id", "status"),
+                      Index("ix_contest_votes_entry_cast_at", "entry_id", "cast_at"),
                       Index("ix_contest_votes_round_status", "round_id", "status"))
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("contest_rounds.id"))
@@ -102,7 +102,8 @@ class Cast:
     number: int
     name: str
     left_today: int
-    version: int
+    votes: int          # the entry's valid votes with this one
+    version: int        # the round's version (the cache's generation) the vote was counted in
 
 
 def refusal(rules: VoteRules, usage: Usage) -> Refusal | None:
@@ -168,7 +169,7 @@ def cast_vote(session: Session, user: User, row: Round | None, number: int, now:
         raise VoteRefused(Refusal.NO_SUCH_ENTRY, number=number, count=count)
     check_voter(session, user, rules)
     lock_voter(session, user.id)
-    version = lock_round(session, row.id, [RoundState.VOTING])
+    version = share_round(session, row.id)
     if version is None:
         raise VoteRefused(Refusal.ENDED, month=row.month)
     return _insert(session, user, entry, now, rules, tz, version)
@@ -186,7 +187,9 @@ def _insert(session: Session, user: User, entry: Entry, now: dt.datetime, rules:
                 cast_at=now, day=day, status=VoteStatus.VALID)
     session.add(vote)
     session.flush()
-    return Cast(vote.id, entry.id, entry.number, entry.name, rules.per_day - usage.today - 1, version)
+    votes = count_vote(session, entry.id)
+    return Cast(vote.id, entry.id, entry.number, entry.name, rules.per_day - usage.today - 1, votes,
+                version)
 
 
 def _refusal_details(reason: Refusal, rules: VoteRules, usage: Usage) -> dict[str, Any]:

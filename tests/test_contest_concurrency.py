@@ -55,7 +55,8 @@ def attempt(sessions: sessionmaker[Session], services: Services, openid: str, nu
         except VoteRefused:
             s.rollback()
             return False
-    contest_board.add_vote(services.store, out.month, out.cast.number, out.cast.version, TTL)
+    contest_board.add_vote(services.store, out.month, out.cast.number, out.cast.votes, out.cast.version,
+                           TTL)
     return True
 
 
