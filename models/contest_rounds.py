@@ -174,34 +174,16 @@ def entries(session: Session, round_id: int) -> list[Entry]:
     return list(session.scalars(select(Entry).where(Entry.round_id == round_id).order_by(Entry.number)))
 
 
-def entry_by_number(session: Session, round_id: int, number: int) -> Entry | None:
-    """One entry of a round by its showcase number."""
-    return session.scalar(select(Entry).where(Entry.round_id == round_id, Entry.number == number))
-
-
 def lock_round(session: Session, round_id: int, states: Sequence[str]) -> int | None:
     """Take the round's row lock and bump its version; None when it is in another state.
 
     Every void and close passes here: it waits for the votes in flight (which hold the row
-    FOR SHARE, see share_round) and holds back new ones until it commits.
+    FOR SHARE, see contest_votes.share_round_and_count) and holds back new ones until it commits.
     """
     stmt = (update(Round).where(Round.id == round_id, Round.state.in_(list(states)))
             .values(version=Round.version + 1).returning(Round.version)
             .execution_options(synchronize_session=False))
     return session.execute(stmt).scalar()
-
-
-def share_round(session: Session, round_id: int) -> int | None:
-    """Hold the voting round's row FOR SHARE and return its version; None when not voting.
-
-    Votes share the lock, so they do not wait for each other, but a void or close (which takes
-    it exclusively) waits for them, and a vote that waited for a close re-checks the state and
-    finds the round closed. SQLite has no row locks: its single writer lock, taken earlier by
-    the voter's lock, serialises everything there.
-    """
-    stmt = (select(Round.version).where(Round.id == round_id, Round.state == RoundState.VOTING)
-            .with_for_update(read=True))
-    return session.scalar(stmt)
 
 
 def count_vote(session: Session, entry_id: int) -> int:
