@@ -23,7 +23,8 @@ from models.contest_fraud import check_burst
 from models.contest_rank import Standing, Tally, gap_above, lead_below, live_board
 from models.contest_rounds import (ContestError, Entry, Round, RoundState, entries, get_round,
                                    month_of, shown_round)
-from models.contest_votes import Cast, Refusal, Vote, VoteRefused, VoteRules, VoteStatus, cast_vote
+from models.contest_rules import Refusal, VoteRefused, VoteRules
+from models.contest_votes import Cast, Vote, VoteStatus, cast_vote
 from models.filing import Filing, FilingItem
 from models.orgs import Organisation
 

@@ -1,4 +1,4 @@
-"""Votes: durable rows, the quota rules, and casting one vote atomically."""
+"""Votes: durable rows, and casting one vote atomically under the quota rules (contest_rules)."""
 from __future__ import annotations
 
 import dataclasses
@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ForeignKey, Index, Select, String, and_, func, insert, select, true, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from bot.settings import ContestSettings
 from models.accounts import User
 from models.base import Base
+from models.contest_rules import Refusal, Usage, VoteRefused, VoteRules, refusal, refusal_details
 from models.contest_rounds import Entry, Round, RoundState, count_vote
 
 
@@ -44,56 +44,6 @@ class Vote(Base):
     voided_at: Mapped[dt.datetime | None]
 
 
-class Refusal(StrEnum):
-    """Why a vote was not counted (each has its own sentence in the catalog)."""
-
-    NO_ROUND = "no_round"
-    NOT_OPEN = "not_open"
-    ENDED = "ended"
-    NO_SUCH_ENTRY = "no_such_entry"
-    NOT_FOLLOWER = "not_follower"
-    BLACKLISTED = "blacklisted"
-    RATE_LIMITED = "rate_limited"
-    DAY_QUOTA = "day_quota"
-    ENTRY_DAY = "entry_day"
-    ENTRY_ROUND = "entry_round"
-
-
-class VoteRefused(Exception):
-    """A vote the rules refuse; `details` fill the refusal's sentence."""
-
-    def __init__(self, reason: Refusal, **details: Any) -> None:
-        super().__init__(reason.value)
-        self.reason, self.details = reason, details
-
-
-@dataclasses.dataclass(frozen=True)
-class VoteRules:
-    """The quota rules in force, from the settings."""
-
-    per_day: int
-    per_entry_per_day: int
-    per_entry_per_round: int          # 0 = no cap
-    followers_only: bool
-    min_seconds: float
-
-    @classmethod
-    def from_settings(cls, c: ContestSettings) -> VoteRules:
-        """Read the rules from the [contest] settings."""
-        return cls(c.votes_per_user_per_day, c.votes_per_entry_per_user_per_day,
-                   c.votes_per_entry_per_user_per_round, c.followers_only, c.min_seconds_between_votes)
-
-
-@dataclasses.dataclass(frozen=True)
-class Usage:
-    """What a voter has already cast (valid or void: a voided vote still used its quota)."""
-
-    today: int
-    entry_today: int
-    entry_round: int
-    seconds_since_last: float | None
-
-
 @dataclasses.dataclass(frozen=True)
 class Cast:
     """A counted vote."""
@@ -105,24 +55,6 @@ class Cast:
     left_today: int
     votes: int          # the entry's valid votes with this one
     version: int        # the round's version (the cache's generation) the vote was counted in
-
-
-def refusal(rules: VoteRules, usage: Usage) -> Refusal | None:
-    """The first quota rule this vote would break, or None."""
-    if usage.today >= rules.per_day:
-        return Refusal.DAY_QUOTA
-    if usage.entry_today >= rules.per_entry_per_day:
-        return Refusal.ENTRY_DAY
-    if rules.per_entry_per_round and usage.entry_round >= rules.per_entry_per_round:
-        return Refusal.ENTRY_ROUND
-    if usage.seconds_since_last is not None and usage.seconds_since_last < rules.min_seconds:
-        return Refusal.RATE_LIMITED
-    return None
-
-
-def usage_of(session: Session, user_id: int, entry_id: int, day: dt.date, now: dt.datetime) -> Usage:
-    """Count the voter's votes in SQL, inside the caller's transaction."""
-    return _usage(session.execute(_usage_query(user_id, entry_id, day)).one(), now)
 
 
 def _usage_query(user_id: int, entry_id: int, day: dt.date) -> Select[Any]:
@@ -215,17 +147,10 @@ def _insert(session: Session, user: User, entry: Entry, now: dt.datetime, rules:
     """Check the quotas counted under the locks and write the vote."""
     broken = refusal(rules, usage)
     if broken is not None:
-        raise VoteRefused(broken, **_refusal_details(broken, rules, usage))
+        raise VoteRefused(broken, **refusal_details(broken, rules, usage))
     stmt = insert(Vote).values(round_id=entry.round_id, entry_id=entry.id, user_id=user.id,
                                openid=user.openid, cast_at=now, day=day, status=VoteStatus.VALID)
     vote_id = session.execute(stmt.returning(Vote.id)).scalar_one()
     votes = count_vote(session, entry.id)
     return Cast(vote_id, entry.id, entry.number, entry.name, rules.per_day - usage.today - 1, votes,
                 version)
-
-
-def _refusal_details(reason: Refusal, rules: VoteRules, usage: Usage) -> dict[str, Any]:
-    """Numbers the refusal's sentence shows."""
-    wait = max(1, int(rules.min_seconds - (usage.seconds_since_last or 0) + 0.999))
-    return {"per_day": rules.per_day, "per_entry_per_day": rules.per_entry_per_day,
-            "per_entry_per_round": rules.per_entry_per_round, "wait": wait}
