@@ -14,7 +14,8 @@ from bot.settings import Settings
 from bot.wechat.simulator import Simulator, flask_transport
 from models import contest_board
 from models.contest import board, vote
-from models.contest_fraud import ContestLog, could_burst, is_burst
+from models.contest_fraud import ContestLog, VoidScope, could_burst, is_burst, void_votes
+from models.contest_rank import tally
 from models.contest_rounds import Entry, Round
 from models.contest_votes import Vote, VoteStatus
 from models.outbox import OutboxMessage
@@ -209,6 +210,28 @@ def test_stale_cache_is_rebuilt_from_the_counters(contest: Services) -> None:
         s.commit()  # committed, but the cache is never told
     assert _board(contest) != before
     assert dict((n, v) for n, v, _ in _board(contest)) == {1: 0, 2: 1, 3: 1}
+
+
+def test_voids_recount_the_counters_and_start_a_new_generation(contest: Services) -> None:
+    """After voids the entries' counters equal the valid votes, and the old cache is not trusted."""
+    for i, n in enumerate([1, 1, 2, 3, 3, 3]):
+        _vote(contest, f"o_{i}", n, at("2017-11-05 10:00"))
+    _board(contest)  # warm the cache at the current generation
+    with contest.db.session() as s:
+        row = s.scalar(select(Round))
+        before = row.version
+        entry3 = s.scalar(select(Entry.id).where(Entry.number == 3))
+        assert void_votes(s, row, VoidScope(entry_id=entry3), "test", "o_admin1", at("2017-11-05 11:00")) == 3
+        assert void_votes(s, row, VoidScope(openid="o_0"), "test", "o_admin1", at("2017-11-05 11:00")) == 1
+        s.commit()
+    with contest.db.session() as s:
+        row = s.scalar(select(Round))
+        counters = dict(s.execute(select(Entry.number, Entry.valid_votes)).tuples().all())
+        assert counters == {t.number: t.votes for t in tally(s, row.id)[1]} == {1: 1, 2: 1, 3: 0}
+        assert row.version == before + 2
+    assert _board(contest) == [(1, 1, 1), (2, 1, 1), (3, 0, 3)]  # the old generation is rebuilt
+    assert not contest_board.add_vote(contest.store, "2017-11", 3, 4, before, TTL)  # a late old write
+    assert _board(contest) == [(1, 1, 1), (2, 1, 1), (3, 0, 3)]
 
 
 def test_scheduler_closes_after_the_window(app_factory: Callable[[Settings], Flask],
