@@ -104,7 +104,7 @@ def vote(msg: Incoming, ctx: Ctx) -> Reply:
         raise BotError(t(f"contest.refuse.{exc.reason}", **exc.details)) from None
     ttl = _ttl(ctx)
     ctx.after_commit.append(lambda: contest_board.add_vote(ctx.store, out.month, out.cast.number,
-                                                           out.cast.version, ttl))
+                                                           out.cast.votes, out.cast.version, ttl))
     return Reply(text=_vote_text(out))
 
 

@@ -23,7 +23,8 @@ from models.contest_fraud import check_burst
 from models.contest_rank import Standing, Tally, gap_above, lead_below, live_board
 from models.contest_rounds import (ContestError, Entry, Round, RoundState, entries, get_round,
                                    month_of, shown_round)
-from models.contest_votes import Cast, Refusal, Vote, VoteRefused, VoteRules, VoteStatus, cast_vote
+from models.contest_rules import Refusal, VoteRefused, VoteRules
+from models.contest_votes import Cast, Vote, VoteStatus, cast_vote
 from models.filing import Filing, FilingItem
 from models.orgs import Organisation
 
@@ -64,17 +65,14 @@ def vote(session: Session, user: User, number: int, now: dt.datetime, settings: 
     cast = cast_vote(session, user, row, number, now, VoteRules.from_settings(c), tz)
     assert row is not None
     check_burst(session, cast.entry_id, now, c, settings.admins.openids)
-    standing = _standing_of(session, row.id, cast.entry_id)
+    standing = _standing_of(session, row.id, cast.votes)
     return VoteOutcome(cast, row.month, *standing)
 
 
-def _standing_of(session: Session, round_id: int, entry_id: int) -> tuple[int, int, int | None, int | None]:
-    """Votes, rank, gap above and lead below of one entry, counted in this transaction."""
-    stmt = (select(Vote.entry_id, func.count(Vote.id))
-            .where(Vote.round_id == round_id, Vote.status == VoteStatus.VALID).group_by(Vote.entry_id))
-    by_entry = dict(session.execute(stmt).all())
-    all_votes = [by_entry.get(e.id, 0) for e in entries(session, round_id)]
-    mine = by_entry.get(entry_id, 0)
+def _standing_of(session: Session, round_id: int, mine: int) -> tuple[int, int, int | None, int | None]:
+    """Votes, rank, gap above and lead below of the voted entry, from the entries' counters
+    (its own as this vote left it, the others as committed)."""
+    all_votes = list(session.scalars(select(Entry.valid_votes).where(Entry.round_id == round_id)))
     rank = 1 + sum(1 for v in all_votes if v > mine)
     return mine, rank, gap_above(mine, all_votes), lead_below(mine, all_votes)
 

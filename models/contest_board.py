@@ -1,34 +1,39 @@
 """The leaderboard cache: a Redis sorted set per round, exact or rebuilt from SQL.
 
-The cache carries the round's version (bumped under the round's row lock by every vote, void and
-close). A vote adds itself only when the cache is at the version just before its own, so the cache
-is either exactly the SQL count at its version or it is rebuilt: a reader compares versions.
+The source is the entries' valid-vote counters. The cache carries the round's version, its
+generation, bumped under the round's row lock by every void and the close (the only changes that
+lower a count). Within a generation an entry's count only grows, so every write keeps the higher
+count of each entry: the cache never goes back, whatever the order the writes arrive in. A
+reader reads the cache first, then SQL's generation and total: every cached count comes from a
+commit before that read, so it is at most SQL's, and equal totals mean every count is equal.
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.store import Store, StoreUnavailable
-from models.contest_rank import Tally, tally
-from models.contest_rounds import Round, RoundState
+from models.contest_rounds import Entry, Round, RoundState
 
-INCR = """
+RAISE = """
 local v = redis.call('GET', KEYS[2])
-if v and tonumber(v) == tonumber(ARGV[1]) - 1 then
-  redis.call('ZINCRBY', KEYS[1], 1, ARGV[2])
-  redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[3])
-  redis.call('EXPIRE', KEYS[1], ARGV[3])
-  return 1
-end
-return 0
+if not v or tonumber(v) ~= tonumber(ARGV[1]) then return 0 end
+local old = tonumber(redis.call('ZSCORE', KEYS[1], ARGV[2]) or '-1')
+if old < tonumber(ARGV[3]) then redis.call('ZADD', KEYS[1], ARGV[3], ARGV[2]) end
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+redis.call('EXPIRE', KEYS[2], ARGV[4])
+return 1
 """
 
 REPLACE = """
 local v = redis.call('GET', KEYS[2])
-if v and tonumber(v) >= tonumber(ARGV[1]) then return 0 end
-redis.call('DEL', KEYS[1])
-for i = 3, #ARGV, 2 do redis.call('ZADD', KEYS[1], ARGV[i + 1], ARGV[i]) end
+if v and tonumber(v) > tonumber(ARGV[1]) then return 0 end
+local same = v and tonumber(v) == tonumber(ARGV[1])
+if not same then redis.call('DEL', KEYS[1]) end
+for i = 3, #ARGV, 2 do
+  local old = tonumber(same and redis.call('ZSCORE', KEYS[1], ARGV[i]) or '-1')
+  if old < tonumber(ARGV[i + 1]) then redis.call('ZADD', KEYS[1], ARGV[i + 1], ARGV[i]) end
+end
 redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[2])
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 return 1
@@ -43,13 +48,15 @@ def _keys(store: Store, month: str) -> list[str]:
     return [store.key("contest", "board", month), store.key("contest", "board", month, "v")]
 
 
-def add_vote(store: Store, month: str, number: int, version: int, ttl: int) -> bool:
-    """After a vote commits: count it in the cache if the cache is at the previous version."""
-    return bool(store.eval(INCR, _keys(store, month), [version, number, ttl]))
+def add_vote(store: Store, month: str, number: int, votes: int, version: int, ttl: int) -> bool:
+    """After a vote commits: raise the entry's cached count to `votes` if the cache is at the
+    vote's generation (else a reader rebuilds it); False when it was not."""
+    return bool(store.eval(RAISE, _keys(store, month), [version, number, votes, ttl]))
 
 
 def write(store: Store, month: str, version: int, counts: dict[int, int], ttl: int) -> bool:
-    """Replace the cache with a SQL snapshot unless the cache is already newer."""
+    """Merge a SQL snapshot into the cache (replace it when of a newer generation); False when
+    the cache is of a newer generation already."""
     args: list[object] = [version, ttl]
     for number, votes in sorted(counts.items()):
         args += [number, votes]
@@ -63,24 +70,36 @@ def read(store: Store, month: str) -> tuple[int | None, dict[int, int]]:
     return (None if version is None else int(version)), counts
 
 
+def snapshot(session: Session, round_id: int) -> tuple[int, dict[int, int]]:
+    """The round's version and valid votes by entry number, read in one statement."""
+    stmt = (select(Round.version, Entry.number, Entry.valid_votes)
+            .outerjoin(Entry, Entry.round_id == Round.id).where(Round.id == round_id))
+    rows = session.execute(stmt).all()
+    return rows[0][0], {n: v for _, n, v in rows if n is not None}
+
+
 def rebuild(store: Store, session: Session, row: Round, ttl: int) -> dict[int, int]:
     """Recount from SQL and refresh the cache; returns the counts by entry number."""
-    version, tallies = tally(session, row.id)
-    counts = _counts(tallies)
-    write(store, row.month, version, counts, ttl)
-    return counts
+    version, by_number = snapshot(session, row.id)
+    write(store, row.month, version, by_number, ttl)
+    return by_number
 
 
 def counts(store: Store, session: Session, row: Round, ttl: int) -> dict[int, int]:
     """Valid votes by entry number: from the cache when it is current, else rebuilt from SQL."""
-    current = session.scalar(select(Round.version).where(Round.id == row.id))
     try:
-        version, cached = read(store, row.month)
-        if version == current:
-            return cached
+        version, cached = read(store, row.month)  # the cache first: see the module's docstring
+    except StoreUnavailable:
+        return snapshot(session, row.id)[1]  # Redis down: SQL is the truth anyway
+    stmt = (select(Round.version, func.coalesce(func.sum(Entry.valid_votes), 0))
+            .outerjoin(Entry, Entry.round_id == Round.id).where(Round.id == row.id).group_by(Round.version))
+    current, total = session.execute(stmt).one()
+    if version == current and sum(cached.values()) == total:
+        return cached
+    try:
         return rebuild(store, session, row, ttl)
     except StoreUnavailable:
-        return _counts(tally(session, row.id)[1])  # Redis down: SQL is the truth anyway
+        return snapshot(session, row.id)[1]
 
 
 def refresh_all(store: Store, session: Session, ttl: int) -> list[str]:
@@ -89,7 +108,3 @@ def refresh_all(store: Store, session: Session, ttl: int) -> list[str]:
     for row in rows:
         rebuild(store, session, row, ttl)
     return [row.month for row in rows]
-
-
-def _counts(tallies: list[Tally]) -> dict[int, int]:
-    return {t.number: t.votes for t in tallies}

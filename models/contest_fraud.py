@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from bot.settings import ContestSettings
 from bot.texts import t
 from models.base import Base, utcnow
-from models.contest_rounds import Entry, Round, RoundState, lock_round
+from models.contest_rounds import Entry, Round, RoundState, lock_round, recount
 from models.contest_votes import Vote, VoteStatus
 from models.outbox import Channel, enqueue
 
@@ -75,6 +75,7 @@ def void_votes(session: Session, row: Round, scope: VoidScope, reason: str, acto
                                                voided_by=actor, voided_at=now)
             .execution_options(synchronize_session=False))
     count = session.execute(stmt).rowcount or 0
+    recount(session, row.id)
     record(session, row.id, "void", actor, now, reason=reason, count=count, openid=scope.openid,
            entry_id=scope.entry_id, since=scope.since.isoformat() if scope.since else None)
     return count
@@ -125,12 +126,20 @@ def is_burst(recent: int, baseline: int, c: ContestSettings) -> bool:
     return recent >= c.burst_min_votes and recent >= c.burst_factor * max(expected, 1.0)
 
 
+def could_burst(recent: int, c: ContestSettings) -> bool:
+    """Whether the window's votes can be a burst at all, whatever the baseline (is_burst needs
+    at least burst_min_votes and the factor times at least one expected vote)."""
+    return recent >= c.burst_min_votes and recent >= c.burst_factor
+
+
 def check_burst(session: Session, entry_id: int, now: dt.datetime, c: ContestSettings,
                 admins: list[str]) -> bool:
     """Flag the entry and alert the admins on a burst (votes stay valid); True when flagged."""
     window_start = now - dt.timedelta(minutes=c.burst_window_minutes)
     base_start = window_start - dt.timedelta(hours=c.burst_baseline_hours)
     recent = _count(session, entry_id, window_start, now)
+    if not could_burst(recent, c):
+        return False  # the common case: no need to count the baseline hours
     baseline = _count(session, entry_id, base_start, window_start)
     if not is_burst(recent, baseline, c):
         return False

@@ -39,7 +39,8 @@ class Round(Base):
     state: Mapped[str] = mapped_column(String(16), default=RoundState.SHORTLISTING)
     opens_at: Mapped[dt.datetime | None]
     closes_at: Mapped[dt.datetime | None]                         # exclusive
-    # Bumped by every vote and void under the row lock: the leaderboard cache's version.
+    # The leaderboard cache's generation: bumped under the row lock by every void and the close
+    # (which may lower counts), not by votes (which only raise one entry's count).
     version: Mapped[int] = mapped_column(default=0)
     shortlisted_at: Mapped[dt.datetime | None]
     closed_at: Mapped[dt.datetime | None]
@@ -66,6 +67,8 @@ class Entry(Base):
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     judge_score: Mapped[float | None]
+    # Valid votes, kept in the transaction of every vote and void (the live board's source).
+    valid_votes: Mapped[int] = mapped_column(default=0, server_default="0")
     flagged_at: Mapped[dt.datetime | None]
     flag_reason: Mapped[str | None] = mapped_column(String(200))
     final_votes: Mapped[int | None]                 # valid votes frozen at the close
@@ -171,18 +174,30 @@ def entries(session: Session, round_id: int) -> list[Entry]:
     return list(session.scalars(select(Entry).where(Entry.round_id == round_id).order_by(Entry.number)))
 
 
-def entry_by_number(session: Session, round_id: int, number: int) -> Entry | None:
-    """One entry of a round by its showcase number."""
-    return session.scalar(select(Entry).where(Entry.round_id == round_id, Entry.number == number))
-
-
 def lock_round(session: Session, round_id: int, states: Sequence[str]) -> int | None:
     """Take the round's row lock and bump its version; None when it is in another state.
 
-    Every vote, void and close passes here, so they are serialised per round and a vote that
-    waited for a close sees the round closed (the WHERE is re-checked after the wait).
+    Every void and close passes here: it waits for the votes in flight (which hold the row
+    FOR SHARE, see contest_votes.share_round_and_count) and holds back new ones until it commits.
     """
     stmt = (update(Round).where(Round.id == round_id, Round.state.in_(list(states)))
             .values(version=Round.version + 1).returning(Round.version)
             .execution_options(synchronize_session=False))
     return session.execute(stmt).scalar()
+
+
+def count_vote(session: Session, entry_id: int) -> int:
+    """Add a valid vote to the entry's counter in this transaction; returns the new count."""
+    stmt = (update(Entry).where(Entry.id == entry_id).values(valid_votes=Entry.valid_votes + 1)
+            .returning(Entry.valid_votes).execution_options(synchronize_session=False))
+    return session.execute(stmt).scalar_one()
+
+
+def recount(session: Session, round_id: int) -> None:
+    """Reset the round's counters from its valid votes (after voids, under the round lock)."""
+    from models.contest_votes import Vote, VoteStatus  # votes refer to entries; imported late
+
+    valid = (select(func.count(Vote.id)).where(Vote.entry_id == Entry.id, Vote.status == VoteStatus.VALID)
+             .scalar_subquery())
+    session.execute(update(Entry).where(Entry.round_id == round_id).values(valid_votes=valid)
+                    .execution_options(synchronize_session=False))

@@ -1,19 +1,20 @@
-"""Votes: durable rows, the quota rules, and casting one vote atomically."""
+"""Votes: durable rows, and casting one vote atomically under the quota rules (contest_rules)."""
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ForeignKey, Index, String, and_, func, select, update
+from sqlalchemy import ForeignKey, Index, Select, String, and_, func, insert, select, true, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from bot.settings import ContestSettings
 from models.accounts import User
 from models.base import Base
-from models.contest_rounds import Entry, Round, RoundState, entry_by_number, lock_round
+from models.contest_rules import Refusal, Usage, VoteRefused, VoteRules, refusal, refusal_details
+from models.contest_rounds import Entry, Round, RoundState, count_vote
 
 
 class VoteStatus(StrEnum):
@@ -28,7 +29,7 @@ class Vote(Base):
 
     __tablename__ = "contest_votes"
     __table_args__ = (Index("ix_contest_votes_user_day", "user_id", "day"),
-                      Index("ix_contest_votes_entry_status", "entry_id", "status"),
+                      Index("ix_contest_votes_entry_cast_at", "entry_id", "cast_at"),
                       Index("ix_contest_votes_round_status", "round_id", "status"))
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("contest_rounds.id"))
@@ -43,56 +44,6 @@ class Vote(Base):
     voided_at: Mapped[dt.datetime | None]
 
 
-class Refusal(StrEnum):
-    """Why a vote was not counted (each has its own sentence in the catalog)."""
-
-    NO_ROUND = "no_round"
-    NOT_OPEN = "not_open"
-    ENDED = "ended"
-    NO_SUCH_ENTRY = "no_such_entry"
-    NOT_FOLLOWER = "not_follower"
-    BLACKLISTED = "blacklisted"
-    RATE_LIMITED = "rate_limited"
-    DAY_QUOTA = "day_quota"
-    ENTRY_DAY = "entry_day"
-    ENTRY_ROUND = "entry_round"
-
-
-class VoteRefused(Exception):
-    """A vote the rules refuse; `details` fill the refusal's sentence."""
-
-    def __init__(self, reason: Refusal, **details: Any) -> None:
-        super().__init__(reason.value)
-        self.reason, self.details = reason, details
-
-
-@dataclasses.dataclass(frozen=True)
-class VoteRules:
-    """The quota rules in force, from the settings."""
-
-    per_day: int
-    per_entry_per_day: int
-    per_entry_per_round: int          # 0 = no cap
-    followers_only: bool
-    min_seconds: float
-
-    @classmethod
-    def from_settings(cls, c: ContestSettings) -> VoteRules:
-        """Read the rules from the [contest] settings."""
-        return cls(c.votes_per_user_per_day, c.votes_per_entry_per_user_per_day,
-                   c.votes_per_entry_per_user_per_round, c.followers_only, c.min_seconds_between_votes)
-
-
-@dataclasses.dataclass(frozen=True)
-class Usage:
-    """What a voter has already cast (valid or void: a voided vote still used its quota)."""
-
-    today: int
-    entry_today: int
-    entry_round: int
-    seconds_since_last: float | None
-
-
 @dataclasses.dataclass(frozen=True)
 class Cast:
     """A counted vote."""
@@ -102,32 +53,50 @@ class Cast:
     number: int
     name: str
     left_today: int
-    version: int
+    votes: int          # the entry's valid votes with this one
+    version: int        # the round's version (the cache's generation) the vote was counted in
 
 
-def refusal(rules: VoteRules, usage: Usage) -> Refusal | None:
-    """The first quota rule this vote would break, or None."""
-    if usage.today >= rules.per_day:
-        return Refusal.DAY_QUOTA
-    if usage.entry_today >= rules.per_entry_per_day:
-        return Refusal.ENTRY_DAY
-    if rules.per_entry_per_round and usage.entry_round >= rules.per_entry_per_round:
-        return Refusal.ENTRY_ROUND
-    if usage.seconds_since_last is not None and usage.seconds_since_last < rules.min_seconds:
-        return Refusal.RATE_LIMITED
-    return None
-
-
-def usage_of(session: Session, user_id: int, entry_id: int, day: dt.date, now: dt.datetime) -> Usage:
-    """Count the voter's votes in SQL, inside the caller's transaction."""
+def _usage_query(user_id: int, entry_id: int, day: dt.date) -> Select[Any]:
     on_entry = Vote.entry_id == entry_id
-    stmt = select(func.count(Vote.id).filter(Vote.day == day),
+    return select(func.count(Vote.id).filter(Vote.day == day),
                   func.count(Vote.id).filter(and_(Vote.day == day, on_entry)),
                   func.count(Vote.id).filter(on_entry),
                   func.max(Vote.cast_at)).where(Vote.user_id == user_id)
-    today, entry_today, entry_round, last = session.execute(stmt).one()
-    since = None if last is None else (now - last).total_seconds()
-    return Usage(today, entry_today, entry_round, since)
+
+
+def _usage(counts: Sequence[Any], now: dt.datetime) -> Usage:
+    today, entry_today, entry_round, last = counts
+    return Usage(today, entry_today, entry_round, None if last is None else (now - last).total_seconds())
+
+
+def share_round_and_count(session: Session, round_id: int, user_id: int, entry_id: int, day: dt.date,
+                          now: dt.datetime) -> tuple[int, Usage] | None:
+    """Hold the voting round's row FOR SHARE and count the voter's votes, in one statement;
+    returns the round's version and the usage, or None when the round is not voting.
+
+    Votes share the lock, so they do not wait for each other, but a void or close (which takes
+    it exclusively, see lock_round) waits for them, and a vote that waited for a close re-checks
+    the state and finds the round closed. The counts are right although the statement may have
+    waited: the voter's row lock, taken before, keeps the voter's other votes out. SQLite has no
+    row locks: its single writer lock, taken by lock_voter, serialises everything there.
+    """
+    counts = _usage_query(user_id, entry_id, day).subquery()
+    stmt = (select(Round.version, *counts.c).select_from(Round).join(counts, true())
+            .where(Round.id == round_id, Round.state == RoundState.VOTING)
+            .with_for_update(read=True, of=Round))
+    found = session.execute(stmt).first()
+    return None if found is None else (found[0], _usage(found[1:], now))
+
+
+def entry_for(session: Session, round_id: int, number: int, openid: str) -> tuple[Entry | None, bool]:
+    """The entry voted for, and whether the voter is blacklisted, in one statement."""
+    from models.contest_fraud import Blacklisted  # fraud builds on votes; late import
+
+    listed = select(Blacklisted.id).where(Blacklisted.openid == openid).exists()
+    found = session.execute(select(Entry, listed).where(Entry.round_id == round_id,
+                                                        Entry.number == number)).first()
+    return (None, False) if found is None else (found[0], bool(found[1]))
 
 
 def lock_voter(session: Session, user_id: int) -> None:
@@ -147,11 +116,9 @@ def check_open(row: Round | None, now: dt.datetime, tz: ZoneInfo) -> None:
         raise VoteRefused(Refusal.NOT_OPEN, opens=f"{row.opens_at.astimezone(tz):%m月%d日 %H:%M}")
 
 
-def check_voter(session: Session, user: User, rules: VoteRules) -> None:
+def check_voter(user: User, rules: VoteRules, blacklisted: bool) -> None:
     """Refuse blacklisted voters and, when the rules say so, non-followers."""
-    from models.contest_fraud import is_blacklisted  # fraud builds on votes; late import
-
-    if is_blacklisted(session, user.openid):
+    if blacklisted:
         raise VoteRefused(Refusal.BLACKLISTED)
     if rules.followers_only and not user.subscribed:
         raise VoteRefused(Refusal.NOT_FOLLOWER)
@@ -162,35 +129,28 @@ def cast_vote(session: Session, user: User, row: Round | None, number: int, now:
     """Count one vote, or raise VoteRefused; the caller commits (or rolls back on refusal)."""
     check_open(row, now, tz)
     assert row is not None
-    entry = entry_by_number(session, row.id, number)
+    entry, blacklisted = entry_for(session, row.id, number, user.openid)
     if entry is None:
         count = session.scalar(select(func.count(Entry.id)).where(Entry.round_id == row.id))
         raise VoteRefused(Refusal.NO_SUCH_ENTRY, number=number, count=count)
-    check_voter(session, user, rules)
+    check_voter(user, rules, blacklisted)
     lock_voter(session, user.id)
-    version = lock_round(session, row.id, [RoundState.VOTING])
-    if version is None:
+    day = now.astimezone(tz).date()
+    locked = share_round_and_count(session, row.id, user.id, entry.id, day, now)
+    if locked is None:
         raise VoteRefused(Refusal.ENDED, month=row.month)
-    return _insert(session, user, entry, now, rules, tz, version)
+    return _insert(session, user, entry, now, rules, day, *locked)
 
 
 def _insert(session: Session, user: User, entry: Entry, now: dt.datetime, rules: VoteRules,
-            tz: ZoneInfo, version: int) -> Cast:
-    """Check the quotas under the locks and write the vote."""
-    day = now.astimezone(tz).date()
-    usage = usage_of(session, user.id, entry.id, day, now)
+            day: dt.date, version: int, usage: Usage) -> Cast:
+    """Check the quotas counted under the locks and write the vote."""
     broken = refusal(rules, usage)
     if broken is not None:
-        raise VoteRefused(broken, **_refusal_details(broken, rules, usage))
-    vote = Vote(round_id=entry.round_id, entry_id=entry.id, user_id=user.id, openid=user.openid,
-                cast_at=now, day=day, status=VoteStatus.VALID)
-    session.add(vote)
-    session.flush()
-    return Cast(vote.id, entry.id, entry.number, entry.name, rules.per_day - usage.today - 1, version)
-
-
-def _refusal_details(reason: Refusal, rules: VoteRules, usage: Usage) -> dict[str, Any]:
-    """Numbers the refusal's sentence shows."""
-    wait = max(1, int(rules.min_seconds - (usage.seconds_since_last or 0) + 0.999))
-    return {"per_day": rules.per_day, "per_entry_per_day": rules.per_entry_per_day,
-            "per_entry_per_round": rules.per_entry_per_round, "wait": wait}
+        raise VoteRefused(broken, **refusal_details(broken, rules, usage))
+    stmt = insert(Vote).values(round_id=entry.round_id, entry_id=entry.id, user_id=user.id,
+                               openid=user.openid, cast_at=now, day=day, status=VoteStatus.VALID)
+    vote_id = session.execute(stmt.returning(Vote.id)).scalar_one()
+    votes = count_vote(session, entry.id)
+    return Cast(vote_id, entry.id, entry.number, entry.name, rules.per_day - usage.today - 1, votes,
+                version)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from bot.settings import Settings
 from models import contest
 from models.accounts import Supervisor
-from models.contest_rounds import Round
+from models.contest_rounds import Entry, Round
 from models.contest_votes import Vote, VoteStatus
 from models.filing import FilingItem, Intention, ReviewState
 from models.orgs import OrgKind
@@ -62,6 +62,7 @@ def void_last_vote(session: Session) -> None:
     assert row is not None
     row.status = VoteStatus.VOID
     session.execute(update(Round).where(Round.id == row.round_id).values(version=Round.version + 1))
+    session.execute(update(Entry).where(Entry.id == row.entry_id).values(valid_votes=Entry.valid_votes - 1))
     session.flush()
 
 

@@ -25,8 +25,9 @@ from bot.settings import Settings
 from models import contest_board
 from models.contest import board, close_round, vote
 from models.contest_rank import tally
-from models.contest_rounds import Round
-from models.contest_votes import Vote, VoteRefused, VoteStatus
+from models.contest_rounds import Entry, Round
+from models.contest_rules import VoteRefused
+from models.contest_votes import Vote, VoteStatus
 from tests.support import create_user
 from tests.support_contest import at, create_round
 
@@ -55,7 +56,8 @@ def attempt(sessions: sessionmaker[Session], services: Services, openid: str, nu
         except VoteRefused:
             s.rollback()
             return False
-    contest_board.add_vote(services.store, out.month, out.cast.number, out.cast.version, TTL)
+    contest_board.add_vote(services.store, out.month, out.cast.number, out.cast.votes, out.cast.version,
+                           TTL)
     return True
 
 
@@ -114,7 +116,9 @@ def test_thousands_of_votes_agree_everywhere(fast: Services) -> None:
         twice = s.execute(select(Vote.openid, Vote.day, Vote.entry_id)
                           .group_by(Vote.openid, Vote.day, Vote.entry_id).having(func.count() > 1)).all()
         cached = {x.number: x.votes for x in board(s, fast.store, row, TTL)}
+        counters = dict(s.execute(select(Entry.number, Entry.valid_votes)).tuples().all())
     assert sum(sql.values()) == counted > 1000 and over == [] and twice == []
+    assert counters == sql
     assert cached == sql
     fast.store.redis.flushdb()  # Redis loses everything mid-round: the board comes back identical
     with fast.db.session() as s:
@@ -142,4 +146,5 @@ def test_votes_racing_the_close(fast: Services) -> None:
             f.result()
     with fast.db.session() as s:
         valid = s.scalar(select(func.count(Vote.id)).where(Vote.status == VoteStatus.VALID))
-    assert valid == sum(s.votes for s in results.standings) == outcomes.count(True)
+        counters = s.scalar(select(func.sum(Entry.valid_votes)))
+    assert valid == sum(s.votes for s in results.standings) == outcomes.count(True) == counters

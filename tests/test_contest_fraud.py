@@ -14,7 +14,8 @@ from bot.settings import Settings
 from bot.wechat.simulator import Simulator, flask_transport
 from models import contest_board
 from models.contest import board, vote
-from models.contest_fraud import ContestLog, is_burst
+from models.contest_fraud import ContestLog, VoidScope, could_burst, is_burst, void_votes
+from models.contest_rank import tally
 from models.contest_rounds import Entry, Round
 from models.contest_votes import Vote, VoteStatus
 from models.outbox import OutboxMessage
@@ -136,6 +137,18 @@ def test_burst_is_monotonic(recent: int, baseline: int, more: int) -> None:
         assert is_burst(recent, max(baseline - more, 0), c)
 
 
+@hsettings(max_examples=60)
+@given(st.integers(0, 500), st.integers(0, 50000), st.integers(1, 60), st.floats(1.0, 20.0))
+def test_skipping_the_baseline_never_hides_a_burst(recent: int, baseline: int, minimum: int,
+                                                   factor: float) -> None:
+    """The baseline is only counted when the window could be a burst: none is missed."""
+    import dataclasses
+    from bot.settings import load_settings
+    c = dataclasses.replace(load_settings().contest, burst_min_votes=minimum, burst_factor=factor)
+    if is_burst(recent, baseline, c):
+        assert could_burst(recent, c)
+
+
 def test_burst_flags_and_alerts_admins_without_voiding(app_factory: Callable[[Settings], Flask],
                                                        settings_factory: Callable[..., Settings]) -> None:
     """Five votes in a minute (minimum 5) flag project 1 and alert each admin once; votes stay."""
@@ -173,15 +186,52 @@ def test_redis_flush_mid_round_gives_the_same_board(contest: Services) -> None:
 
 
 def test_cache_follows_votes_incrementally(contest: Services) -> None:
-    """A vote at the next version is added to the cache; an out-of-order one is left to a rebuild."""
+    """A vote of the cache's generation raises its entry's count (never lowers it, whatever the
+    order); one of another generation is left to a rebuild."""
     _board(contest)  # warm the cache
     _vote(contest, "o_a", 2, at("2017-11-05 10:00"))
     with contest.db.session() as s:
         version = s.scalar(select(Round.version))
-    assert contest_board.add_vote(contest.store, "2017-11", 2, version, TTL)
+    assert contest_board.add_vote(contest.store, "2017-11", 2, 1, version, TTL)
+    assert contest_board.add_vote(contest.store, "2017-11", 2, 0, version, TTL)  # a late, older write
     assert contest_board.read(contest.store, "2017-11") == (version, {1: 0, 2: 1, 3: 0})
-    assert not contest_board.add_vote(contest.store, "2017-11", 2, version + 5, TTL)
+    assert not contest_board.add_vote(contest.store, "2017-11", 2, 7, version + 5, TTL)
+    assert contest_board.read(contest.store, "2017-11") == (version, {1: 0, 2: 1, 3: 0})
     assert refresh_leaderboards(contest) == ["2017-11"]
+
+
+def test_stale_cache_is_rebuilt_from_the_counters(contest: Services) -> None:
+    """A vote whose cache write was lost (a crash after the commit) is still on the board."""
+    _vote(contest, "o_a", 2, at("2017-11-05 10:00"))
+    before = _board(contest)
+    with contest.db.session() as s:
+        user = create_user(s, "o_b")
+        vote(s, user, 3, at("2017-11-05 10:01"), contest.settings)
+        s.commit()  # committed, but the cache is never told
+    assert _board(contest) != before
+    assert dict((n, v) for n, v, _ in _board(contest)) == {1: 0, 2: 1, 3: 1}
+
+
+def test_voids_recount_the_counters_and_start_a_new_generation(contest: Services) -> None:
+    """After voids the entries' counters equal the valid votes, and the old cache is not trusted."""
+    for i, n in enumerate([1, 1, 2, 3, 3, 3]):
+        _vote(contest, f"o_{i}", n, at("2017-11-05 10:00"))
+    _board(contest)  # warm the cache at the current generation
+    with contest.db.session() as s:
+        row = s.scalar(select(Round))
+        before = row.version
+        entry3 = s.scalar(select(Entry.id).where(Entry.number == 3))
+        assert void_votes(s, row, VoidScope(entry_id=entry3), "test", "o_admin1", at("2017-11-05 11:00")) == 3
+        assert void_votes(s, row, VoidScope(openid="o_0"), "test", "o_admin1", at("2017-11-05 11:00")) == 1
+        s.commit()
+    with contest.db.session() as s:
+        row = s.scalar(select(Round))
+        counters = dict(s.execute(select(Entry.number, Entry.valid_votes)).tuples().all())
+        assert counters == {t.number: t.votes for t in tally(s, row.id)[1]} == {1: 1, 2: 1, 3: 0}
+        assert row.version == before + 2
+    assert _board(contest) == [(1, 1, 1), (2, 1, 1), (3, 0, 3)]  # the old generation is rebuilt
+    assert not contest_board.add_vote(contest.store, "2017-11", 3, 4, before, TTL)  # a late old write
+    assert _board(contest) == [(1, 1, 1), (2, 1, 1), (3, 0, 3)]
 
 
 def test_scheduler_closes_after_the_window(app_factory: Callable[[Settings], Flask],

@@ -12,7 +12,8 @@ from bot.services import Services
 from bot.settings import Settings
 from models.contest import vote
 from models.contest_fraud import blacklist_add
-from models.contest_votes import Refusal, Usage, Vote, VoteRefused, VoteRules, VoteStatus, refusal
+from models.contest_rules import Refusal, Usage, VoteRefused, VoteRules, refusal
+from models.contest_votes import Vote, VoteStatus
 from tests.support import create_user
 from tests.support_contest import at, create_round
 
