@@ -23,7 +23,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import loadgen, machine, stack, votes, wire  # noqa: E402
+from bench import loadgen, stack, votes, wire  # noqa: E402
 from bench.webhook import HELP_MARK, expect, help_request, warm_up_bot  # noqa: E402
 
 DEADLINE = 4.5       # WeChat gives up at 5 s; the mark keeps half a second of margin
@@ -101,22 +101,18 @@ def report(run: loadgen.Run, rate: float, recovery: float, lost: str | None) -> 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """The command line."""
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = stack.arguments(__doc__)
     p.add_argument("--seconds", type=float, default=30.0, help="length of the overload (default 30)")
     p.add_argument("--factor", type=float, default=3.0, help="times the measured capacity")
     p.add_argument("--capacity-seconds", type=float, default=5.0)
     p.add_argument("--voters", type=int, default=20_000, help="bound of the capacity measurement")
-    p.add_argument("--database-url", default=stack.DEFAULT_DATABASE_URL)
-    p.add_argument("--redis-url", default=stack.DEFAULT_REDIS_URL)
     return p.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the overload bench; exit 0 only when every mark passes."""
     args = parse_args(argv)
-    print(machine.describe(), flush=True)
-    database = stack.fresh_database(args.database_url)
-    stack.flush_redis(args.redis_url)
+    database = stack.fresh_backends(args)
     voting = votes.prepare(database)
     if voting is not None:
         voting.add_voters("capacity", args.voters)

@@ -25,7 +25,7 @@ if __package__ in (None, ""):
 
 from sqlalchemy import func, insert, select  # noqa: E402
 
-from bench import machine, stack, wire  # noqa: E402
+from bench import stack, wire  # noqa: E402
 from bot.db import Database  # noqa: E402
 from bot.settings import EXAMPLE_CONFIG, PROJECT_ROOT, read_toml  # noqa: E402
 from bot.wechat.fake import serve  # noqa: E402
@@ -121,23 +121,19 @@ def report(args: argparse.Namespace, fake: FakeWeChat, database: Database, took:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """The command line."""
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = stack.arguments(__doc__)
     p.add_argument("--messages", type=int, default=10_000)
     p.add_argument("--latency", type=float, default=0.05, help="the fake's answer time (default 50 ms)")
     p.add_argument("--rate", type=int, default=12_000, help="[push] rate_per_minute for the run")
     p.add_argument("--pool", type=int, default=64, help="[push] pool_size: sends in flight")
     p.add_argument("--batch", type=int, default=256, help="[push] batch_size: rows claimed at once")
-    p.add_argument("--database-url", default=stack.DEFAULT_DATABASE_URL)
-    p.add_argument("--redis-url", default=stack.DEFAULT_REDIS_URL)
     return p.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the push bench; exit 0 only when every mark passes."""
     args = parse_args(argv)
-    print(machine.describe(), flush=True)
-    database = stack.fresh_database(args.database_url)
-    stack.flush_redis(args.redis_url)
+    database = stack.fresh_backends(args)
     fake = FakeWeChat(wire.APP_ID, read_toml(EXAMPLE_CONFIG)["wechat"]["app_secret"])
     fake.latency = args.latency
     server = serve(fake)

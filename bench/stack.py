@@ -1,6 +1,8 @@
 """The servers a bench runs: the bot and its peer under gunicorn, on their own database and Redis db."""
 from __future__ import annotations
 
+import argparse
+
 import contextlib
 import os
 import socket
@@ -17,7 +19,7 @@ import redis
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from bench import wire
+from bench import machine, wire
 from bot.db import Database
 from bot.settings import EXAMPLE_CONFIG, PROJECT_ROOT
 
@@ -179,3 +181,19 @@ def peer_server(workdir: Path, python: Path) -> Iterator[Server]:
         yield server
     finally:
         server.stop()
+
+
+def arguments(doc: str | None) -> argparse.ArgumentParser:
+    """A bench's command line, with the backends every bench takes."""
+    p = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    p.add_argument("--redis-url", default=DEFAULT_REDIS_URL)
+    return p
+
+
+def fresh_backends(args: argparse.Namespace) -> Database:
+    """Print the machine, then empty the bench's database and Redis db."""
+    print(machine.describe(), flush=True)
+    database = fresh_database(args.database_url)
+    flush_redis(args.redis_url)
+    return database

@@ -21,7 +21,7 @@ from typing import Callable
 if __package__ in (None, ""):  # `python bench/webhook.py` as well as `python -m bench.webhook`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import loadgen, machine, stack, votes, wire  # noqa: E402
+from bench import loadgen, stack, votes, wire  # noqa: E402
 
 HELP_USERS = 500
 HELP_MARK = "您可以发送以下文字"
@@ -167,14 +167,12 @@ def print_marks(by_name: dict[str, Case], voting: votes.Voting | None, connectio
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """The command line."""
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = stack.arguments(__doc__)
     p.add_argument("--seconds", type=float, default=10.0, help="length of each case (default 10)")
     p.add_argument("--connections", type=int, default=32)
     p.add_argument("--rounds", type=int, default=1, help="repeat the interleaved cases (longer run)")
     p.add_argument("--max-requests", type=int, default=200_000, help="bound per case")
     p.add_argument("--voters", type=int, default=15_000, help="followers prepared per vote case and round")
-    p.add_argument("--database-url", default=stack.DEFAULT_DATABASE_URL)
-    p.add_argument("--redis-url", default=stack.DEFAULT_REDIS_URL)
     p.add_argument("--peer-python", help="interpreter for the peer (default: bench/.venv, made once)")
     return p.parse_args(argv)
 
@@ -182,10 +180,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Run the bench; exit 0 only when every mark passes."""
     args = parse_args(argv)
-    print(machine.describe(), flush=True)
+    database = stack.fresh_backends(args)
     python = stack.peer_python(args.peer_python)
-    database = stack.fresh_database(args.database_url)
-    stack.flush_redis(args.redis_url)
     voting = votes.prepare(database)
     if voting is not None:
         for mode in ("plain", "safe"):
