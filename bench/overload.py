@@ -50,7 +50,7 @@ async def probe(port: int, start_at: float, limit: float) -> float:
             if classify(i, status, body) == "ok" and time.perf_counter() - sent < RECOVERED:
                 return time.perf_counter() - start_at
         except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError):
-            pass
+            pass  # still overloaded: probe again
         finally:
             conn.close()
         i += 1

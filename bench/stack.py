@@ -124,7 +124,7 @@ class Server:
             except urllib.error.HTTPError:
                 return  # it answers, even if not with 200
             except OSError:
-                pass
+                pass  # not listening yet: try again
             time.sleep(0.2)
         raise RuntimeError(f"{self.name} did not start; see {self.log}")
 

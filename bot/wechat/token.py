@@ -51,7 +51,7 @@ class TokenProvider:
                                      timeout=self.wx.token_lock_seconds, wait=0):
                     return self._fetch_under_lock(stale)
             except LockBusy:
-                pass
+                pass  # another process is refreshing: wait for its token below
             current = self.cached()
             if current and current != stale:
                 return current
