@@ -116,6 +116,35 @@ def deliver(services: Services, msg: Incoming, render: Render, waited: float = 0
     return _first_delivery(services, msg, render, d, opened, deadline)
 
 
+def deliver_later(services: Services, msg: Incoming) -> bool:
+    """Handle a message kept while overloaded, once; its reply goes by customer-service message.
+
+    False means nothing happened and the caller should try again later.
+    """
+    bind_request(msg.openid, msg.dedupe_id)
+    d = delivery.delivery(services.store, msg.openid, msg.dedupe_id)
+    try:
+        opened = delivery.open_delivery(services.store, d, PENDING,
+                                     services.settings.accounts.dedupe_ttl_seconds, LOCK_SECONDS)
+    except StoreUnavailable:
+        return False
+    if not opened.first:
+        return True  # a copy that got through the webhook was (or is being) handled
+    if not opened.locked:
+        deadline = time.monotonic() + services.settings.accounts.user_lock_seconds + 0.5
+        opened = _wait_lock(services, d, deadline)
+    if opened is None:
+        _close(services, d, None, locked=False)
+        return False
+    outcome = dispatch(services, msg, {d.dialog: opened.dialog})
+    if not outcome.committed:
+        _close(services, d, None)
+        return False
+    services.late_reply(msg.openid, outcome.reply, msg.dedupe_id)
+    _close(services, d, b"success")
+    return True
+
+
 def _wait_lock(services: Services, d: delivery.Delivery, deadline: float) -> delivery.Opened | None:
     """Wait for the user's lock while their previous message is being handled."""
     accounts = services.settings.accounts

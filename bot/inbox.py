@@ -13,12 +13,9 @@ import time
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
-from wechatpy.crypto import WeChatCrypto
 
 from bot import dispatch
-from bot.context import Incoming
 from bot.services import Services
-from bot.store import Busy, StoreUnavailable
 from bot.wechat import protocol
 from models import inbox
 
@@ -70,7 +67,7 @@ def _handle(services: Services, query: dict[str, Any], body: bytes) -> tuple[str
         msg = protocol.to_incoming(_plaintext(services, query, body))
     except (protocol.BadRequest, protocol.Forbidden) as exc:
         return f"unreadable: {exc}", True
-    if deliver_later(services, msg):
+    if dispatch.deliver_later(services, msg):
         return None, False
     return "not handled yet (store or database busy)", False
 
@@ -80,35 +77,5 @@ def _plaintext(services: Services, query: dict[str, Any], body: bytes) -> bytes:
     if query.get("encrypt_type") != "aes":
         return body
     wx = services.settings.wechat
-    crypto = WeChatCrypto(wx.token, wx.encoding_aes_key, wx.app_id)
-    return protocol.decrypt(crypto, body, wx.token, query.get("msg_signature", ""),
+    return protocol.decrypt(protocol.crypto_for(wx), body, wx.token, query.get("msg_signature", ""),
                             query.get("timestamp", ""), query.get("nonce", ""))
-
-
-def deliver_later(services: Services, msg: Incoming) -> bool:
-    """Handle a message once, replying by customer-service message; False to try again later."""
-    ttl = services.settings.accounts.dedupe_ttl_seconds
-    key = services.store.key("dedupe", msg.openid, msg.dedupe_id)
-    try:
-        if not services.store.claim(key, dispatch.PENDING, ttl):
-            return True  # a retry of the same message got through the webhook: it was handled
-        with services.store.lock(f"user:{msg.openid}", timeout=10,
-                                 wait=services.settings.accounts.user_lock_seconds):
-            outcome = dispatch.dispatch(services, msg)
-    except (Busy, StoreUnavailable):
-        _forget(services, key)
-        return False
-    if not outcome.committed:
-        _forget(services, key)
-        return False
-    services.late_reply(msg.openid, outcome.reply, msg.dedupe_id)
-    services.store.put(key, b"success", ttl)
-    return True
-
-
-def _forget(services: Services, key: str) -> None:
-    """Release the dedupe claim of a try that changed nothing, so a later one may run."""
-    try:
-        services.store.delete(key)
-    except StoreUnavailable:
-        log.warning("inbox: could not release the dedupe claim")

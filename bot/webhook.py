@@ -1,12 +1,10 @@
 """The thin Flask views: /wechat and /healthz."""
 from __future__ import annotations
 
-import functools
 import logging
 import time
 
 from flask import Blueprint, Response, current_app, jsonify, request
-from wechatpy.crypto import WeChatCrypto
 
 from bot import dispatch, inbox
 from bot.logs import clear_request
@@ -81,7 +79,7 @@ def _read_body(svc: Services) -> bytes:
         return body
     if not wx.encoding_aes_key:
         raise protocol.BadRequest("safe mode message but no EncodingAESKey configured")
-    return protocol.decrypt(_crypto(svc), body, wx.token, request.args.get("msg_signature", ""),
+    return protocol.decrypt(protocol.crypto_for(wx), body, wx.token, request.args.get("msg_signature", ""),
                             timestamp, nonce)
 
 
@@ -91,19 +89,10 @@ def _answer(svc: Services, plain: bytes, waited: float) -> Response:
     body = dispatch.deliver(svc, incoming, lambda r: protocol.render(r, incoming), waited)
     if body != b"success" and request.args.get("encrypt_type") == "aes":
         _, timestamp, nonce = _query()
-        body = _crypto(svc).encrypt_message(body.decode(), nonce, timestamp).encode()
+        crypto = protocol.crypto_for(svc.settings.wechat)
+        body = crypto.encrypt_message(body.decode(), nonce, timestamp).encode()
     return Response(body, mimetype="application/xml" if body != b"success" else "text/plain")
 
-
-def _crypto(svc: Services) -> WeChatCrypto:
-    wx = svc.settings.wechat
-    return _crypto_for(wx.token, wx.encoding_aes_key, wx.app_id)
-
-
-@functools.lru_cache(maxsize=8)
-def _crypto_for(token: str, aes_key: str, app_id: str) -> WeChatCrypto:
-    """One WeChatCrypto per account's keys (it holds no per-message state)."""
-    return WeChatCrypto(token, aes_key, app_id)
 
 
 @bp.get("/healthz")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import re
 from collections.abc import Sequence
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -14,7 +13,6 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from models.base import Base, utcnow
 from models.filing import Filing, FilingItem, Intention, ReviewState
 
-MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
 class RoundState(StrEnum):
@@ -75,13 +73,6 @@ class Entry(Base):
     final_score: Mapped[float | None]
     final_rank: Mapped[int | None]
     winner: Mapped[bool] = mapped_column(default=False)
-
-
-def parse_month(text: str) -> str:
-    """Check a YYYY-MM month."""
-    if not MONTH.match(text.strip()):
-        raise ContestError(f"月份格式应为 YYYY-MM：{text}")
-    return text.strip()
 
 
 def month_of(now: dt.datetime, tz: ZoneInfo) -> str:

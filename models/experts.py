@@ -15,7 +15,6 @@ from bot.texts import t
 from models.accounts import User
 from models.base import Base, utcnow
 
-MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 QUARTER_RE = re.compile(r"^(\d{4})-Q([1-4])$")
 
 
@@ -100,11 +99,6 @@ def bind_expert(session: Session, user: User, expert_id: int) -> str:
     expert.user_id = user.id
     session.flush()
     return t("experts.bind_target", field=expert.field, name=expert.name)
-
-
-def is_month(text: str) -> bool:
-    """Whether text is a month YYYY-MM."""
-    return bool(MONTH_RE.match(text))
 
 
 def quarter_of(month: str) -> str:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -72,12 +71,3 @@ def write_csv(path: Path, rows: list[list[object]]) -> None:
         writer = csv.writer(fh)
         writer.writerow(HEADERS)
         writer.writerows(rows)
-
-
-def month_ok(text: str) -> bool:
-    """Whether text is a month YYYY-MM."""
-    try:
-        dt.datetime.strptime(text, "%Y-%m")
-    except ValueError:
-        return False
-    return len(text) == 7

@@ -3,19 +3,19 @@ from __future__ import annotations
 
 import click
 
-from bot.cli.common import fail, services, session
+from bot.cli.common import MONTH, fail, services, session
 from models.announce import announce as announce_month
-from models.contest_rounds import ContestError, parse_month
+from models.contest_rounds import ContestError
 
 
 @click.command("announce")
-@click.argument("month")
+@click.argument("month", type=MONTH)
 def announce(month: str) -> None:
     """Queue the results of a closed month to its organisations, subscribers and (if set) everyone."""
     svc = services()
     try:
         with session() as s:
-            done = announce_month(s, svc.settings, parse_month(month), svc.now())
+            done = announce_month(s, svc.settings, month, svc.now())
     except ContestError as exc:
         fail(str(exc))
     click.echo(f"{done.month} 结果已排队：组织管理员 {done.org_admins} 条，订阅者 {done.subscribers} 条，"

@@ -9,6 +9,8 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from bot.services import Services
+from bot.texts import t
+from models.months import is_month
 
 
 def services() -> Services:
@@ -26,3 +28,19 @@ def session() -> Iterator[Session]:
 def fail(message: str) -> None:
     """Stop with a message on stderr and exit status 1."""
     raise click.ClickException(message)
+
+
+class MonthType(click.ParamType):
+    """A month YYYY-MM on the command line; anything else fails like every other CLI error."""
+
+    name = "YYYY-MM"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        """Return the month, or stop with a Chinese message and exit status 1."""
+        text = str(value).strip()
+        if not is_month(text):
+            fail(t("cli.bad_month", month=value))
+        return text
+
+
+MONTH = MonthType()

@@ -7,24 +7,17 @@ from pathlib import Path
 
 import click
 
-from bot.cli.common import fail, services, session
+from bot.cli.common import MONTH, fail, services, session
 from bot.cli.contest_status import print_status
 from models import contest, contest_board
 from models.contest_close import entry_of
 from models.contest_fraud import VoidScope, blacklist_add, blacklist_remove, void_votes
 from models.contest_rounds import (ContestError, candidates, default_window, explicit_window,
-                                   parse_month, shortlist as make_shortlist)
+                                   shortlist as make_shortlist)
 
 
 def _actor(by: str | None) -> str:
     return f"cli:{by or getpass.getuser()}"
-
-
-def _month(text: str) -> str:
-    try:
-        return parse_month(text)
-    except ContestError as exc:
-        raise click.BadParameter(str(exc)) from None
 
 
 @click.group("contest")
@@ -33,14 +26,14 @@ def group() -> None:
 
 
 @group.command("shortlist")
-@click.argument("month")
+@click.argument("month", type=MONTH)
 @click.argument("item_ids", nargs=-1, type=int)
 @click.option("--first", type=click.DateTime(["%Y-%m-%d"]), help="投票开始日（默认取设置）")
 @click.option("--last", type=click.DateTime(["%Y-%m-%d"]), help="投票截止日，当天 24:00 结束")
 def shortlist(month: str, item_ids: tuple[int, ...], first: dt.datetime | None,
               last: dt.datetime | None) -> None:
     """List the month's candidates, or fix the showcase from ITEM_IDs (numbered 1..N in order)."""
-    month, svc = _month(month), services()
+    svc = services()
     c = svc.settings.contest
     with session() as s:
         if not item_ids:
@@ -68,11 +61,11 @@ def _list_candidates(s: object, month: str, size: int) -> None:
 
 
 @group.command("close")
-@click.argument("month")
+@click.argument("month", type=MONTH)
 @click.option("--by", help="操作人")
 def close(month: str, by: str | None) -> None:
     """End voting, rank, fix the winners and freeze the count; prints the file's SHA-256."""
-    month, svc = _month(month), services()
+    svc = services()
     try:
         with session() as s:
             results = contest.close_round(s, month, svc.settings.contest, svc.now(), _actor(by))
@@ -88,7 +81,7 @@ def close(month: str, by: str | None) -> None:
 @group.command("void")
 @click.option("--openid", help="作废该用户的有效票")
 @click.option("--entry", type=int, help="作废该编号项目的有效票")
-@click.option("--month", help="YYYY-MM，默认本月")
+@click.option("--month", type=MONTH, help="YYYY-MM，默认本月")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"]),
               help="只作废此时间（北京时间）之后的票")
 @click.option("--reason", required=True, help="作废原因（会公开记录）")
@@ -99,7 +92,7 @@ def void(openid: str | None, entry: int | None, month: str | None, since: dt.dat
     if (openid is None) == (entry is None):
         fail("请只给出 --openid 或 --entry 其中之一")
     svc = services()
-    month = _month(month) if month else f"{svc.now():%Y-%m}"
+    month = month or f"{svc.now():%Y-%m}"
     with session() as s:
         try:
             row = contest.round_of(s, month)
@@ -122,12 +115,12 @@ def _rebuild(month: str) -> None:
 
 
 @group.command("judge")
-@click.argument("month")
+@click.argument("month", type=MONTH)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--by", help="操作人")
 def judge(month: str, file: Path, by: str | None) -> None:
     """Load judges' scores (CSV: 编号,评委得分 with scores 0-100)."""
-    month, svc = _month(month), services()
+    svc = services()
     try:
         with session() as s:
             count = contest.load_judges(s, month, file, svc.now(), _actor(by))
@@ -165,10 +158,9 @@ def blacklist_remove_cmd(openid: str, by: str | None) -> None:
 
 
 @group.command("status")
-@click.argument("month")
+@click.argument("month", type=MONTH)
 def status(month: str) -> None:
     """The round's state, window, counts, flags and frozen-file check."""
-    month = _month(month)
     with session() as s:
         try:
             print_status(s, contest.round_of(s, month), services().tz)

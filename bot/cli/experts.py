@@ -8,7 +8,7 @@ import click
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.cli.common import fail, services, session
+from bot.cli.common import MONTH, fail, services, session
 from bot.texts import t
 from models.accounts import new_code
 from models.expert_eval import (NotReady, evaluate, is_done, month_figures, params_of,
@@ -16,7 +16,7 @@ from models.expert_eval import (NotReady, evaluate, is_done, month_figures, para
 from models.expert_files import ImportFailed, RowError
 from models.expert_import import import_roster, import_stats
 from models.expert_scores import evaluate_month, top_of_quarter
-from models.experts import (QUARTER_RE, Expert, add_expert, experts_by_id, is_month, load_fields,
+from models.experts import (QUARTER_RE, Expert, add_expert, experts_by_id, load_fields,
                             months_of, next_month_start, quarter_of)
 
 
@@ -76,10 +76,9 @@ def import_(file: Path) -> None:
 
 @expert.command("stats-import")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--month", required=True, help="月份 YYYY-MM")
+@click.option("--month", required=True, type=MONTH, help="月份 YYYY-MM")
 def stats_import(file: Path, month: str) -> None:
     """Replace a month's figures from a .csv/.xlsx export: 专家, 答题数, 互动答题数[, 提问数, 点赞数]."""
-    _check_month(month)
     try:
         with session() as s:
             if is_done(s, quarter_of(month)):
@@ -103,17 +102,10 @@ def _report(errors: list[RowError]) -> None:
     fail("\n".join(lines))
 
 
-def _check_month(month: str) -> None:
-    """Refuse anything but YYYY-MM."""
-    if not is_month(month):
-        fail(t("experts.cli.bad_month", month=month))
-
-
 @expert.command("evaluate")
-@click.argument("month")
+@click.argument("month", type=MONTH)
 def evaluate_cmd(month: str) -> None:
     """Evaluate a month, show its ranking and queue each bound expert's result."""
-    _check_month(month)
     svc = services()
     try:
         with session() as s:

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import click
 
-from bot.cli.common import fail, services, session
+from bot.cli.common import MONTH, fail, services, session
 from bot.texts import t
 from models.filing import FilingItem, ReviewState
-from models.filing_export import export_rows, month_ok, write_csv, write_xlsx
+from models.filing_export import export_rows, write_csv, write_xlsx
 from models.filing_ops import ReviewError, record_actuals, review_item
 from models.support import assess_item
 
@@ -21,13 +21,11 @@ def filing() -> None:
 @filing.command("export")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="输出文件，.xlsx 或 .csv")
-@click.option("--month", default=None, help="只导出活动开始于该月的活动，YYYY-MM")
+@click.option("--month", default=None, type=MONTH, help="只导出活动开始于该月的活动，YYYY-MM")
 def export(out: Path, month: str | None) -> None:
     """Write every filed activity (or one month's) as .xlsx or .csv, one row per activity."""
     if out.suffix.lower() not in (".xlsx", ".csv"):
         fail(f"只支持 .xlsx 或 .csv：{out}")
-    if month is not None and not month_ok(month):
-        fail(f"月份格式应为 YYYY-MM：{month}")
     svc = services()
     with session() as s:
         rows = export_rows(s, month, svc.settings.support, svc.tz)

@@ -22,6 +22,7 @@ TEXTS: dict[str, str] = {
     "cancel.nothing": "当前没有进行中的操作。发送“帮助”查看可用功能。",
     "unknown.text": "抱歉，没有理解“{text}”。\n{help}",
     "unsupported.type": "暂时只能处理文字消息和菜单点击。\n{help}",
+    "cli.bad_month": "月份格式应为 YYYY-MM，例如 2017-11：{month}",
     "error.generic": "系统开小差了，请稍后再试。您的操作没有被记录，可以重新发送。",
     "error.busy": "系统繁忙，请稍后再试。您的操作没有被记录，可以重新发送。",
     "error.slow": "您的上一条消息还在处理中，请稍候。",

@@ -1,6 +1,8 @@
 """The webhook's wire protocol: signatures, safe-mode crypto, parsing and rendering."""
 from __future__ import annotations
 
+import functools
+
 import hashlib
 import hmac
 from typing import Any
@@ -13,6 +15,7 @@ from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.replies import ArticlesReply, TextReply
 
 from bot.context import Incoming, Reply
+from bot.settings import WechatSettings
 
 MAX_TEXT_BYTES = 2048
 MAX_ARTICLES = 8
@@ -60,6 +63,16 @@ def check_xml(body: bytes) -> dict[str, Any]:
     if root.tag != "xml":
         raise BadRequest("the root element is not <xml>")
     return {child.tag: (child.text or "") for child in root}
+
+
+def crypto_for(wx: WechatSettings) -> WeChatCrypto:
+    """The account's safe-mode crypto, built once per set of keys (it keeps no per-message state)."""
+    return _crypto(wx.token, wx.encoding_aes_key, wx.app_id)
+
+
+@functools.lru_cache(maxsize=8)
+def _crypto(token: str, aes_key: str, app_id: str) -> WeChatCrypto:
+    return WeChatCrypto(token, aes_key, app_id)
 
 
 def decrypt(crypto: WeChatCrypto, body: bytes, token: str, msg_signature: str,
