@@ -61,11 +61,6 @@ class Store:
         except RedisError:
             return False
 
-    def get_json(self, key: str) -> Any:
-        """Read a JSON value, or None."""
-        raw = self._call(self.redis.get, key)
-        return None if raw is None else json.loads(raw)
-
     def set_json(self, key: str, value: Any, ttl: int | None = None) -> None:
         """Write a JSON value with an optional expiry in seconds."""
         self._call(self.redis.set, key, json.dumps(value, ensure_ascii=False), ex=ttl)
@@ -94,12 +89,8 @@ class Store:
         pipe.expire(key, ttl, nx=True)
         return int(self._call(pipe.execute)[0])
 
-    def eval(self, script: str, keys: list[str], args: list[Any]) -> Any:
-        """Run a Lua script atomically (caches that must never be half-updated)."""
-        return self._call(self.redis.eval, script, len(keys), *keys, *args)
-
     def script(self, source: str, keys: list[str], args: list[Any]) -> Any:
-        """Run a Lua script by its digest (EVALSHA, loading it when the server lacks it)."""
+        """Run a Lua script atomically, by its digest (EVALSHA, loading it when the server lacks it)."""
         script = self._scripts.get(source)
         if script is None:
             script = self._scripts[source] = self.redis.register_script(source)

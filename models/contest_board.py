@@ -51,7 +51,7 @@ def _keys(store: Store, month: str) -> list[str]:
 def add_vote(store: Store, month: str, number: int, votes: int, version: int, ttl: int) -> bool:
     """After a vote commits: raise the entry's cached count to `votes` if the cache is at the
     vote's generation (else a reader rebuilds it); False when it was not."""
-    return bool(store.eval(RAISE, _keys(store, month), [version, number, votes, ttl]))
+    return bool(store.script(RAISE, _keys(store, month), [version, number, votes, ttl]))
 
 
 def write(store: Store, month: str, version: int, counts: dict[int, int], ttl: int) -> bool:
@@ -60,12 +60,12 @@ def write(store: Store, month: str, version: int, counts: dict[int, int], ttl: i
     args: list[object] = [version, ttl]
     for number, votes in sorted(counts.items()):
         args += [number, votes]
-    return bool(store.eval(REPLACE, _keys(store, month), args))
+    return bool(store.script(REPLACE, _keys(store, month), args))
 
 
 def read(store: Store, month: str) -> tuple[int | None, dict[int, int]]:
     """The cached version and counts by entry number (None when the cache is empty)."""
-    version, flat = store.eval(READ, _keys(store, month), [])
+    version, flat = store.script(READ, _keys(store, month), [])
     counts = {int(flat[i]): int(float(flat[i + 1])) for i in range(0, len(flat), 2)}
     return (None if version is None else int(version)), counts
 

@@ -47,11 +47,6 @@ class Round(Base):
     frozen_sha256: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
-    def is_open(self, now: dt.datetime) -> bool:
-        """Whether votes are accepted at this moment."""
-        return (self.state == RoundState.VOTING and self.opens_at is not None
-                and self.closes_at is not None and self.opens_at <= now < self.closes_at)
-
 
 class Entry(Base):
     """One showcased project of a round."""

@@ -84,10 +84,3 @@ class FilingItem(Base):
     def has(self, intention: Intention) -> bool:
         """Whether the activity applies for this support."""
         return intention.value in (self.intentions or [])
-
-
-def item_values(item: FilingItem) -> dict[str, Any]:
-    """The form's columns of one item, in the form's order, as stored values."""
-    return {"seq": item.seq, "town": item.town, "name": item.name, "time": item.time_text,
-            "location": item.location, "scale": item.scale, "type": item.activity_type,
-            "description": item.description, "intentions": list(item.intentions)}

@@ -21,12 +21,6 @@ FOLLOWER_WITH_ROLES = select(User, *(exists().where(col == User.id) for _, col i
     .where(User.openid == bindparam("openid"))
 
 
-def roles_of(session: Session, user: User, admin_openids: list[str]) -> frozenset[Role]:
-    """Every role the user holds; everyone is at least a youth follower."""
-    held = session.execute(select(*(exists().where(col == user.id) for _, col in BOUND_ROLES))).one()
-    return _roles(user, admin_openids, held)
-
-
 def follower_with_roles(session: Session, openid: str,
                         admin_openids: list[str]) -> tuple[User, frozenset[Role]]:
     """The follower (created on first contact) and their roles, in one query for a known one."""

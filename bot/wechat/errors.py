@@ -9,7 +9,6 @@ class Action(StrEnum):
     """What a caller should do about an error (WECHAT.md's advice per code)."""
 
     RETRY = "retry"          # try again later, with backoff
-    REFRESH = "refresh"      # the token was bad; the client already refreshed and retried once
     DROP = "drop"            # the recipient is wrong; never retry
     SKIP = "skip"            # the recipient cannot get this message; mark and move on
     STOP = "stop"            # a quota is spent; stop sending and alert

@@ -7,7 +7,6 @@ import hashlib
 import hmac
 from typing import Any
 
-import xmltodict
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 from wechatpy.crypto import WeChatCrypto
@@ -139,8 +138,3 @@ def render(reply: Reply | None, incoming: Incoming) -> bytes:
         out.add_article({"title": a.title, "description": a.description, "image": a.image,
                          "url": a.url})
     return out.render().encode()
-
-
-def unwrap(xml: bytes) -> dict[str, Any]:
-    """Read a reply's fields back (for the chat simulator and tests)."""
-    return dict(xmltodict.parse(xml)["xml"])
