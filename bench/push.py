@@ -27,7 +27,7 @@ from sqlalchemy import func, insert, select  # noqa: E402
 
 from bench import stack, wire  # noqa: E402
 from bot.db import Database  # noqa: E402
-from bot.settings import EXAMPLE_CONFIG, PROJECT_ROOT, read_toml  # noqa: E402
+from core.settings import EXAMPLE_CONFIG, PROJECT_ROOT, read_toml  # noqa: E402
 from bot.wechat.fake import serve  # noqa: E402
 from bot.wechat.fake_state import FakeWeChat  # noqa: E402
 from models.outbox import Channel, OutboxMessage  # noqa: E402

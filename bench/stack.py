@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 
 from bench import machine, wire
 from bot.db import Database
-from bot.settings import EXAMPLE_CONFIG, PROJECT_ROOT
+from core.settings import EXAMPLE_CONFIG, PROJECT_ROOT
 
 BENCH_DIR = Path(__file__).resolve().parent
 PEER_VENV = BENCH_DIR / ".venv"

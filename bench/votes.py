@@ -13,7 +13,7 @@ from sqlalchemy import func, insert, select
 
 from bench import wire
 from bot.db import Database
-from bot.settings import EXAMPLE_CONFIG, read_toml
+from core.settings import EXAMPLE_CONFIG, read_toml
 
 MISSING = "needs the contest journey (models.contest), not merged yet"
 ENTRIES = 30

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from bot.settings import Settings, load_settings
+from core.settings import Settings, load_settings
 
 
 def create_app(settings: Settings | None = None) -> Flask:

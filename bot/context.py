@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from bot.services import Services
-    from bot.settings import Settings
+    from core.settings import Settings
     from bot.store import Store
     from models.accounts import Role, User
 

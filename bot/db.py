@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 
 MIGRATIONS = PROJECT_ROOT / "migrations"
 IDLE_PING_SECONDS = 2.0  # a pooled connection idle longer than this is pinged before use

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bot.dialog import Conversation, State
-from bot.texts import t
+from core.texts import t
 
 
 def previous(conv: Conversation, state: State) -> str | None:

@@ -10,7 +10,7 @@ import re
 from bot.context import Ctx, Incoming, Reply
 from bot.dialog import Conversation, Invalid, State, Step, clear, new_state
 from bot.dialog_view import fail, first, idle, question, reply, show_value, step_at
-from bot.texts import t
+from core.texts import t
 
 CANCEL = {"取消", "退出"}
 BACK = {"上一步", "返回"}

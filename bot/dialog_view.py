@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from bot.context import Ctx, Reply
 from bot.dialog import Conversation, State, Step, save
-from bot.texts import t
+from core.texts import t
 
 
 def question(conv: Conversation, ctx: Ctx, state: State) -> str:

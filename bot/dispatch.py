@@ -14,7 +14,7 @@ from bot.context import BotError, Ctx, Incoming, Reply
 from bot.logs import bind_request
 from bot.services import Services
 from bot.store import Busy, StoreUnavailable
-from bot.texts import t
+from core.texts import t
 from handlers.accounts import touch
 from models.roles import follower_with_roles
 

@@ -7,7 +7,7 @@ from typing import Callable
 from zoneinfo import ZoneInfo
 
 from bot.db import Database
-from bot.settings import Settings
+from core.settings import Settings
 from bot.store import Store, connect
 from bot.wechat.api import WeChatClient
 

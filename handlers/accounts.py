@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from bot import dialog
 from bot.context import Ctx, Incoming, Reply
-from bot.texts import t
+from core.texts import t
 from models.accounts import BindingCode, Role, User, redeem_code
 from models.experts import bind_expert
 from models.orgs import bind_admin

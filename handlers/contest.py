@@ -5,7 +5,7 @@ import re
 import unicodedata
 
 from bot.context import BotError, Ctx, Incoming, Reply
-from bot.texts import t
+from core.texts import t
 from handlers import accounts, contest_views as views
 from models import contest, contest_board
 from models.contest_fraud import void_on_unsubscribe

@@ -5,8 +5,8 @@ import datetime as dt
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from bot.settings import ContestSettings
-from bot.texts import t
+from core.settings import ContestSettings
+from core.texts import t
 from models.contest import Results, Round, RoundState, Standing
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from bot.context import Ctx, Incoming, Reply
-from bot.texts import t
+from core.texts import t
 from models.accounts import Role
 from models.expert_eval import (latest_evaluated_month, month_figures, month_label, params_of,
                                 quarter_label, quarter_so_far, score_text)

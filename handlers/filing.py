@@ -6,7 +6,7 @@ import re
 from bot import dialog
 from bot.context import BotError, Ctx, Incoming, Reply
 from bot.dialog import Conversation, State
-from bot.texts import t
+from core.texts import t
 from handlers.filing_steps import HEAD, STEPS, org_name, org_value
 from models.accounts import Role
 from models.campaign import Window, filing_window

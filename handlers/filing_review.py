@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from bot.context import BotError, Ctx, Incoming, Reply
-from bot.texts import t
+from core.texts import t
 from handlers.filing import activity_text
 from models.filing import ReviewState
 from models.filing_ops import ReviewError, pending_items, review_item

@@ -11,7 +11,7 @@ import warnings
 import cn2an
 from bot.context import Ctx
 from bot.dialog import Invalid, Prompt, State, Step
-from bot.texts import t
+from core.texts import t
 from handlers.filing_time import normalise, parse_time
 from models.filing import ActivityType, Intention
 from models.orgs import Organisation, orgs_of

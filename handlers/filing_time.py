@@ -16,8 +16,8 @@ import cn2an
 import dateparser
 
 from bot.dialog import Invalid
-from bot.settings import CampaignSettings
-from bot.texts import t
+from core.settings import CampaignSettings
+from core.texts import t
 
 DATE = re.compile(r"(?:(\d{4})\s*[年./-]\s*)?(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*[日号]?")
 DAY_ONLY = re.compile(r"^(\d{1,2})\s*[日号]")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bot.context import BotError, Ctx, Incoming, Reply
-from bot.texts import t
+from core.texts import t
 from models.outbox import mark_delivered
 from models.subscriptions import subscribe, unsubscribe
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bot.context import BotError, Ctx, Incoming, Reply
-from bot.texts import t
+from core.texts import t
 from models import supervision as sv
 from models.filing import Intention, ReviewState
 from models.orgs import OrgKind

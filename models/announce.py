@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.settings import Settings
-from bot.texts import t
+from core.settings import Settings
+from core.texts import t
 from models.contest_close import Results, mark_announced, results
 from models.contest_rank import Standing
 from models.contest_rounds import ContestError, RoundState

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from bot.settings import CampaignSettings
+from core.settings import CampaignSettings
 
 
 class Window(StrEnum):

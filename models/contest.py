@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.settings import Settings
+from core.settings import Settings
 from bot.store import Store
 from models.accounts import User
 from models.contest_board import counts

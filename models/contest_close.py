@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.settings import ContestSettings
+from core.settings import ContestSettings
 from models.contest_fraud import record
 from models.contest_rank import Standing, final_board, tally
 from models.contest_rounds import (ContestError, Entry, Round, RoundState, entries, get_round,

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from bot.settings import ContestSettings
-from bot.texts import t
+from core.settings import ContestSettings
+from core.texts import t
 from models.base import Base, utcnow
 from models.contest_rounds import Entry, Round, RoundState, lock_round, recount
 from models.contest_votes import Vote, VoteStatus

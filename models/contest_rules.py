@@ -5,7 +5,7 @@ import dataclasses
 from enum import StrEnum
 from typing import Any
 
-from bot.settings import ContestSettings
+from core.settings import ContestSettings
 
 
 class Refusal(StrEnum):

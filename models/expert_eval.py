@@ -7,8 +7,8 @@ from fractions import Fraction
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.settings import ExpertSettings
-from bot.texts import t
+from core.settings import ExpertSettings
+from core.texts import t
 from models.accounts import User
 from models.expert_scores import (Figures, MonthResult, Params, QuarterStanding, evaluate_month,
                                   quarter_standings, top_of_quarter)

@@ -10,8 +10,8 @@ from pathlib import Path
 from sqlalchemy import ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from bot.settings import PROJECT_ROOT
-from bot.texts import t
+from core.settings import PROJECT_ROOT
+from core.texts import t
 from models.accounts import User
 from models.base import Base, utcnow
 

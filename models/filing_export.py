@@ -10,8 +10,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Session
 
-from bot.settings import SupportSettings
-from bot.texts import t
+from core.settings import SupportSettings
+from core.texts import t
 from models.filing import FilingItem
 from models.filing_ops import export_items
 from models.orgs import Organisation

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from bot.texts import t
+from core.texts import t
 from models.accounts import User
 from models.filing import Filing, FilingItem, ReviewState
 from models.orgs import OrgAdmin, Organisation, admin_openids

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.texts import t
+from core.texts import t
 from models.orgs import OrgKind, Organisation, add_org
 from models.towns import resolve_town
 

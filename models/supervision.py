@@ -12,7 +12,7 @@ from collections import Counter
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from bot.settings import CampaignSettings, Settings, SupportSettings
+from core.settings import CampaignSettings, Settings, SupportSettings
 from bot.store import Store
 from models import contest
 from models.accounts import BindingCode, Supervisor, User, new_code

@@ -9,8 +9,8 @@ import dataclasses
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable
 
-from bot.settings import SupportSettings
-from bot.texts import t
+from core.settings import SupportSettings
+from core.texts import t
 from models.filing import FilingItem, Intention
 
 

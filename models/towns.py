@@ -5,7 +5,7 @@ import functools
 import tomllib
 from pathlib import Path
 
-from bot.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 
 SUFFIXES = ("街道办事处", "街道", "镇街", "镇", "街", "区", "园区")
 

@@ -6,7 +6,7 @@ import datetime as dt
 from sqlalchemy import exists, select
 
 from bot.services import Services
-from bot.texts import t
+from core.texts import t
 from models.filing import Filing
 from models.orgs import Organisation, admin_openids
 from models.outbox import Channel, enqueue

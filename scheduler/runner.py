@@ -7,7 +7,7 @@ import logging
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.services import Services
-from bot.settings import SettingsError
+from core.settings import SettingsError
 from bot.store import Busy
 from models.jobs import JobRun, job_run
 from scheduler.jobs import Job

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from bot import create_app
 from bot.db import Database
 from bot.services import Services
-from bot.settings import EXAMPLE_CONFIG, Settings, read_toml
+from core.settings import EXAMPLE_CONFIG, Settings, read_toml
 from bot.store import connect
 from bot.wechat.fake import FakeServer, serve
 from bot.wechat.fake_state import FakeWeChat

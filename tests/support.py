@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from bot.settings import EXAMPLE_CONFIG, Settings, merge, read_toml, settings_from_dict
+from core.settings import EXAMPLE_CONFIG, Settings, merge, read_toml, settings_from_dict
 from models import Base
 from models.accounts import User, get_or_create_user
 from models.orgs import OrgAdmin, OrgKind, Organisation, add_org

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.settings import Settings
+from core.settings import Settings
 from models.contest_rounds import Round, default_window, explicit_window, shortlist
 from models.filing import ActivityType, Filing, FilingItem, Intention, ReviewState
 from models.orgs import Organisation

@@ -5,7 +5,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from bot.settings import Settings
+from core.settings import Settings
 from models.expert_eval import evaluate
 from models.experts import Expert, ExpertMonth, add_expert, bind_expert, expert_by_name
 from tests.support import create_user

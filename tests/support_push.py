@@ -9,7 +9,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from bot.services import Services
-from bot.settings import Settings
+from core.settings import Settings
 from bot.wechat.fake_state import FakeWeChat
 from models.outbox import Channel, OutboxMessage, enqueue
 

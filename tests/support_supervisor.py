@@ -6,7 +6,7 @@ import datetime as dt
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.settings import Settings
+from core.settings import Settings
 from models import contest
 from models.accounts import Supervisor
 from models.contest_rounds import Entry, Round

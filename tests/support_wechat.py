@@ -8,7 +8,7 @@ from typing import Any, Callable
 from flask import Flask
 
 from bot.services import Services
-from bot.settings import Settings
+from core.settings import Settings
 from bot.store import Store, connect
 from bot.wechat.api import WeChatClient
 from bot.wechat.fake_state import FakeWeChat

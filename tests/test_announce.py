@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from bot.settings import Settings
+from core.settings import Settings
 from bot.wechat.fake_state import FakeWeChat
 from models.announce import announce
 from models.contest_close import close_round

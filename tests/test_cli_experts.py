@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from bot.settings import Settings
+from core.settings import Settings
 from models.accounts import BindingCode
 from models.experts import Expert, ExpertMonth
 from models.outbox import OutboxMessage

@@ -6,7 +6,7 @@ from typing import Callable
 import pytest
 from flask import Flask
 
-from bot.settings import Settings
+from core.settings import Settings
 from bot.wechat.fake_state import FakeWeChat
 from tests.support_push import push_settings, queue_templates
 

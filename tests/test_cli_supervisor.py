@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from bot.settings import Settings
+from core.settings import Settings
 from models.accounts import BindingCode
 from tests.support import TZ, Clock
 from tests.support_supervisor import create_supervisor

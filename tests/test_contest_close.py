@@ -11,7 +11,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from bot.services import Services
-from bot.settings import Settings
+from core.settings import Settings
 from models.contest import mark_announced, results, vote
 from models.contest_fraud import ContestLog
 from models.contest_rounds import Round, RoundState

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import make_engine
 from bot.services import Services
-from bot.settings import Settings
+from core.settings import Settings
 from models import contest_board
 from models.contest import board, close_round, vote
 from models.contest_rank import tally

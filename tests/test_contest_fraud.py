@@ -10,7 +10,7 @@ from hypothesis import given, settings as hsettings, strategies as st
 from sqlalchemy import func, select
 
 from bot.services import Services
-from bot.settings import Settings
+from core.settings import Settings
 from bot.wechat.simulator import Simulator, flask_transport
 from models import contest_board
 from models.contest import board, vote
@@ -130,7 +130,7 @@ def test_burst_table(settings: Settings, recent: int, baseline: int, flag: bool)
 @given(st.integers(0, 500), st.integers(0, 5000), st.integers(0, 50))
 def test_burst_is_monotonic(recent: int, baseline: int, more: int) -> None:
     """More votes in the window never unflag; a higher own rate never flags."""
-    from bot.settings import load_settings
+    from core.settings import load_settings
     c = load_settings().contest
     if is_burst(recent, baseline, c):
         assert is_burst(recent + more, baseline, c)
@@ -143,7 +143,7 @@ def test_skipping_the_baseline_never_hides_a_burst(recent: int, baseline: int, m
                                                    factor: float) -> None:
     """The baseline is only counted when the window could be a burst: none is missed."""
     import dataclasses
-    from bot.settings import load_settings
+    from core.settings import load_settings
     c = dataclasses.replace(load_settings().contest, burst_min_votes=minimum, burst_factor=factor)
     if is_burst(recent, baseline, c):
         assert could_burst(recent, c)

@@ -9,7 +9,7 @@ from hypothesis import given, settings as hsettings, strategies as st
 from sqlalchemy import func, select
 
 from bot.services import Services
-from bot.settings import Settings
+from core.settings import Settings
 from models.contest import vote
 from models.contest_fraud import blacklist_add
 from models.contest_rules import Refusal, Usage, VoteRefused, VoteRules, refusal

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from bot import routing
 from bot.context import Ctx, Incoming, Reply
-from bot.settings import Settings
+from core.settings import Settings
 from bot.wechat.simulator import Simulator, flask_transport, message_xml
 from models.accounts import User
 

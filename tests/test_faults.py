@@ -25,9 +25,9 @@ from sqlalchemy import func, select
 from bench.stack import write_config
 from bot import db
 from bot.db import Database
-from bot.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 from bot.wechat.fake_state import FakeWeChat
-from bot.settings import Settings
+from core.settings import Settings
 from bot.wechat.simulator import Simulator, flask_transport
 from models.accounts import BindingCode, new_code
 from models.orgs import OrgAdmin

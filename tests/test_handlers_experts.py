@@ -5,8 +5,8 @@ from typing import Callable
 
 import pytest
 
-from bot.settings import Settings, SettingsError
-from bot.texts import t
+from core.settings import Settings, SettingsError
+from core.texts import t
 from handlers.experts import REPLY_MAX_BYTES, fit
 
 

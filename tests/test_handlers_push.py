@@ -8,7 +8,7 @@ from flask import Flask
 
 from bot.context import Article, Reply
 from bot.push.sender import Sender
-from bot.settings import Settings
+from core.settings import Settings
 from bot.wechat.fake_state import FakeWeChat
 from bot.wechat.simulator import Simulator, flask_transport
 from models.outbox import Channel, Status

@@ -9,8 +9,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from bot.settings import Settings, SettingsError
-from bot.texts import t
+from core.settings import Settings, SettingsError
+from core.texts import t
 from bot.wechat.simulator import Simulator, flask_transport
 from models.accounts import Supervisor, User
 from models.contest import close_round

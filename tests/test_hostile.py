@@ -16,7 +16,7 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 from sqlalchemy import func, select
 
-from bot.settings import Settings
+from core.settings import Settings
 from bot.wechat.protocol import sign
 from bot.wechat.simulator import Simulator, flask_transport, message_xml
 from models import Base

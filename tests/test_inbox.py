@@ -12,7 +12,7 @@ from wechatpy.crypto import WeChatCrypto
 
 from bot import inbox
 from bot.services import Services
-from bot.settings import Settings
+from core.settings import Settings
 from bot.wechat.protocol import sign
 from bot.wechat.simulator import message_xml
 from models.contest_votes import Vote

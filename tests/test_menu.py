@@ -7,7 +7,7 @@ import pytest
 from click.testing import Result
 from flask import Flask
 
-from bot.settings import Settings
+from core.settings import Settings
 from bot.wechat.errors import BadMenu
 from bot.wechat.fake_state import FakeWeChat
 from bot.wechat.menu import MenuError, menu_buttons

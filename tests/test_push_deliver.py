@@ -9,7 +9,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from bot.push.sender import Sender
-from bot.settings import Settings
+from core.settings import Settings
 from bot.wechat.fake_state import FakeWeChat
 from models.accounts import User
 from models.outbox import Channel, OutboxMessage, Status

@@ -16,7 +16,7 @@ from flask import Flask
 
 from bot.push.sender import Sender
 from bot.services import Services
-from bot.settings import Settings
+from core.settings import Settings
 from bot.wechat.fake_state import FakeWeChat
 from models.outbox import Status
 from tests.support_push import (push_services, push_settings, queue_templates, rows, template_calls,

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
 from bot.push.templates import TemplateNotConfigured, cut, field_named, limit_for, render
-from bot.settings import PushSettings, TemplateSettings
+from core.settings import PushSettings, TemplateSettings
 
 
 @hsettings(max_examples=60)

@@ -11,8 +11,8 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from bot.services import Services
-from bot.settings import EXAMPLE_CONFIG as EXAMPLE_CONFIG_PATH
-from bot.settings import Settings, SettingsError
+from core.settings import EXAMPLE_CONFIG as EXAMPLE_CONFIG_PATH
+from core.settings import Settings, SettingsError
 from bot.wechat.fake_state import FakeWeChat
 from models.contest_rounds import Round, RoundState
 from models.jobs import JobRun
@@ -152,7 +152,7 @@ def test_job_times_come_from_the_settings(services) -> None:
 
 def test_every_registered_job_resolves_and_has_a_time() -> None:
     """Each registry line names an importable function and the example settings schedule it."""
-    from bot.settings import load_settings
+    from core.settings import load_settings
     from scheduler.jobs import JOBS
 
     crons = load_settings(EXAMPLE_CONFIG_PATH).scheduler.jobs

@@ -9,7 +9,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from bot.services import Services
-from bot.settings import Settings
+from core.settings import Settings
 from models.expert_eval import is_done
 from models.outbox import OutboxMessage
 from scheduler.experts import JOBS, evaluate_previous_month, select_previous_quarter

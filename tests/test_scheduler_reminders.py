@@ -8,7 +8,7 @@ from typing import Callable
 import pytest
 from flask import Flask
 
-from bot.settings import Settings
+from core.settings import Settings
 from bot.wechat.fake_state import FakeWeChat
 from models.filing import Filing
 from scheduler.reminders import filing_reminder, stage

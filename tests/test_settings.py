@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import EXAMPLE_CONFIG, SettingsError, load_settings, read_toml, settings_from_dict
+from core.settings import EXAMPLE_CONFIG, SettingsError, load_settings, read_toml, settings_from_dict
 
 
 def _without(data: dict, section: str, key: str) -> dict:

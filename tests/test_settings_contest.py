@@ -5,7 +5,7 @@ from typing import Any, Callable
 
 import pytest
 
-from bot.settings import Settings, SettingsError
+from core.settings import Settings, SettingsError
 
 
 def test_plan_defaults(settings: Settings) -> None:

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from hypothesis import given, settings as hsettings, strategies as st
 
-from bot.settings import EXAMPLE_CONFIG, Settings, read_toml, settings_from_dict
+from core.settings import EXAMPLE_CONFIG, Settings, read_toml, settings_from_dict
 from models import supervision as sv
 from models.accounts import BindingCode
 from models.filing import Intention, ReviewState

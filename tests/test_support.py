@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
-from bot.settings import SupportSettings
+from core.settings import SupportSettings
 from models.filing import Intention
 from models.support import (Basis, assess, contest_support, goods_quantity, goods_support,
                             heavy_support, linkage_support, training_support)

@@ -7,7 +7,7 @@ from typing import Callable
 import pytest
 from flask import Flask
 
-from bot.settings import Settings
+from core.settings import Settings
 from tests.support import Clock
 from tests.transcript import Runner, parse, settings_overrides
 

@@ -9,7 +9,7 @@ import xmltodict
 from flask import Flask
 from wechatpy.crypto import WeChatCrypto
 
-from bot.settings import Settings
+from core.settings import Settings
 from bot.wechat.protocol import sign
 from bot.wechat.simulator import Simulator, flask_transport, message_xml
 

@@ -9,7 +9,7 @@ from flask import Flask
 from hypothesis import given, settings as hsettings, strategies as st
 
 from bot.services import Services
-from bot.settings import Settings
+from core.settings import Settings
 from bot.wechat import errors
 from bot.wechat.api import WeChatClient, keyword_data
 from bot.wechat.errors import Action, BadData, Transport, WeChatError

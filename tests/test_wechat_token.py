@@ -8,7 +8,7 @@ from typing import Any, Callable
 import pytest
 from flask import Flask
 
-from bot.settings import Settings
+from core.settings import Settings
 from bot.wechat.api import WeChatClient
 from bot.wechat.errors import BadCredentials, Busy, TokenInvalid
 from bot.wechat.fake_state import FakeWeChat

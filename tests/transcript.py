@@ -43,7 +43,7 @@ from typing import Any, Callable
 from flask import Flask
 from sqlalchemy import text as sql
 
-from bot.settings import Settings
+from core.settings import Settings
 from bot.wechat.simulator import Simulator, flask_transport
 from models.accounts import BindingCode
 from models.expert_eval import evaluate

@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from bot.services import Services
-from bot.texts import t
+from core.texts import t
 from models.months import is_month
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.cli.common import MONTH, fail, services, session
-from bot.texts import t
+from core.texts import t
 from models.accounts import new_code
 from models.expert_eval import (NotReady, evaluate, is_done, month_figures, params_of,
                                 quarter_so_far, score_text, select_quarter)

@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from bot.cli.common import MONTH, fail, services, session
-from bot.texts import t
+from core.texts import t
 from models.filing import FilingItem, ReviewState
 from models.filing_export import export_rows, write_csv, write_xlsx
 from models.filing_ops import ReviewError, record_actuals, review_item

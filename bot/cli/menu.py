@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from bot.cli.common import fail, services
-from bot.texts import t
+from core.texts import t
 from bot.wechat.errors import Transport, WeChatError
 from bot.wechat.menu import MenuError, menu_buttons
 

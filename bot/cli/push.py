@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from bot.cli.common import services, session
 from bot.push.deliver import Outcome
 from bot.push.sender import Report, Sender
-from bot.texts import CATALOG, t
+from core.texts import CATALOG, t
 from models.outbox import Channel, OutboxMessage, Status, failures, requeue, status_counts
 from models.push_marks import recent_alerts
 

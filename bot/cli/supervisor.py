@@ -6,7 +6,7 @@ import datetime as dt
 import click
 
 from bot.cli.common import fail, services, session
-from bot.texts import t
+from core.texts import t
 from models.supervision import issue_code, supervisor_openids
 from models.towns import all_towns, resolve_town
 

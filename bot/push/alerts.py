@@ -14,7 +14,7 @@ import logging
 from sqlalchemy.orm import Session
 
 from bot.services import Services
-from bot.texts import t
+from core.texts import t
 from models.outbox import Channel, enqueue
 from models.push_marks import raise_alert
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.context import Reply
-from bot.texts import t
+from core.texts import t
 from models.outbox import Channel, enqueue
 
 if TYPE_CHECKING:

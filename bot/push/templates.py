@@ -5,7 +5,7 @@ import dataclasses
 import re
 from typing import Any
 
-from bot.settings import PushSettings
+from core.settings import PushSettings
 from bot.wechat.api import VALUE_LIMITS
 
 NOT_CONFIGURED = -3   # our code: the message names a template the settings do not configure

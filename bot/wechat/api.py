@@ -7,7 +7,7 @@ from typing import Any
 
 import requests
 
-from bot.settings import Settings
+from core.settings import Settings
 from bot.store import Store
 from bot.wechat.errors import TOKEN_CODES, BadData, check
 from bot.wechat.token import JSON_HEADERS, TokenProvider

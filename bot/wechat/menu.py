@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.settings import MenuButton, MenuSettings
-from bot.texts import t
+from core.settings import MenuButton, MenuSettings
+from core.texts import t
 
 MAX_TOP, MAX_SUB = 3, 5
 TOP_NAME_BYTES, SUB_NAME_BYTES = 16, 60

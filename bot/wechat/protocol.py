@@ -14,7 +14,7 @@ from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.replies import ArticlesReply, TextReply
 
 from bot.context import Incoming, Reply
-from bot.settings import WechatSettings
+from core.settings import WechatSettings
 
 MAX_TEXT_BYTES = 2048
 MAX_ARTICLES = 8

@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 import xmltodict
 from wechatpy.crypto import WeChatCrypto
 
-from bot.settings import Settings
+from core.settings import Settings
 from bot.wechat.protocol import sign
 
 ACCOUNT = "gh_youthvoice"

@@ -7,7 +7,7 @@ import time
 
 import requests
 
-from bot.settings import WechatSettings
+from core.settings import WechatSettings
 from bot.store import Busy as LockBusy
 from bot.store import Store
 from bot.wechat.errors import Transport, check

@@ -1,6 +1,6 @@
 """Typed settings loaded from TOML and validated at start-up.
 
-The sections live in bot/settings_sections.py and the typed validation in bot/settings_loader.py;
+The sections live in core/settings_sections.py and the typed validation in core/settings_loader.py;
 this module assembles them and is what the rest of the bot imports.
 """
 from __future__ import annotations
@@ -11,9 +11,9 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from bot.settings_loader import SettingsError, build
+from core.settings_loader import SettingsError, build
 # The sections are re-exported: the rest of the bot imports them from here.
-from bot.settings_sections import (  # noqa: F401
+from core.settings_sections import (  # noqa: F401
     WechatSettings, DatabaseSettings, RedisSettings, AdminSettings, SchedulerSettings,
     TemplateSettings, PushSettings, AnnounceSettings, ReminderSettings, AccountSettings,
     DataSettings, ExpertSettings, DialogSettings, CampaignSettings, FilingSettings,

@@ -4,7 +4,7 @@ Each journey keeps its sentences in a module of this package; `t(key, **values)`
 """
 from __future__ import annotations
 
-from bot.texts import contest, core, dialog, experts, filing, menu, push, supervisor
+from core.texts import contest, core, dialog, experts, filing, menu, push, supervisor
 
 _MODULES = (core, dialog, menu, filing, contest, experts, push, supervisor)
 
