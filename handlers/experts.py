@@ -20,7 +20,7 @@ def my_rank(msg: Incoming, ctx: Ctx) -> Reply:
     expert = expert_of(ctx.session, ctx.user) if ctx.has(Role.EXPERT) else None
     if expert is None:
         return Reply(text=t("experts.not_bound"))
-    month = latest_evaluated_month(ctx.session)
+    month = latest_evaluated_month(ctx.session, ctx.now.date())
     if month is None:
         return Reply(text=t("experts.no_evaluation"))
     params = params_of(ctx.settings.experts)
@@ -61,7 +61,7 @@ def _to_top(r: MonthResult, cut: Fraction | None, n: int) -> str:
 
 def _quarter_lines(ctx: Ctx, expert: Expert, quarter: str, params: Params) -> list[str]:
     """The quarter's standing over its evaluated months."""
-    months, standings = quarter_so_far(ctx.session, quarter, params)
+    months, standings = quarter_so_far(ctx.session, quarter, params, ctx.now.date())
     head = t("experts.rank.quarter_head", quarter=quarter_label(quarter),
              months="、".join(month_label(m) for m in months))
     mine = next((s for s in standings if s.expert_id == expert.id), None)
@@ -75,12 +75,12 @@ def _quarter_lines(ctx: Ctx, expert: Expert, quarter: str, params: Params) -> li
 
 def board(msg: Incoming, ctx: Ctx) -> Reply:
     """Answer 专家榜: the current quarter's top experts so far, by name and field."""
-    month = latest_evaluated_month(ctx.session)
+    month = latest_evaluated_month(ctx.session, ctx.now.date())
     if month is None:
         return Reply(text=t("experts.board.empty"))
     params = params_of(ctx.settings.experts)
     quarter = quarter_of(month)
-    months, standings = quarter_so_far(ctx.session, quarter, params)
+    months, standings = quarter_so_far(ctx.session, quarter, params, ctx.now.date())
     top = top_of_quarter(standings, params.top_n)
     if not top:
         return Reply(text=t("experts.board.empty"))

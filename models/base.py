@@ -47,3 +47,11 @@ class Base(DeclarativeBase):
 def utcnow() -> dt.datetime:
     """The current time, aware, in UTC."""
     return dt.datetime.now(dt.timezone.utc)
+
+
+def tidy_name(text: str, limit: int) -> str | None:
+    """A name as stored: trimmed of spaces of either width; None if blank, too long or with controls."""
+    name = text.strip()
+    if not name or len(name) > limit or any(ch < " " or ch == "\x7f" for ch in name):
+        return None
+    return name

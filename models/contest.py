@@ -17,8 +17,9 @@ from core.settings import Settings
 from bot.store import Store
 from models.accounts import User
 from models.contest_board import counts
-from models.contest_close import (Results, close_round, due_for_close, file_digest, load_judges,
-                                  mark_announced, results)
+from models.contest_close import (Results, close_round, due_for_close, file_digest, mark_announced,
+                                  results)
+from models.contest_judges import load_judges
 from models.contest_fraud import check_burst
 from models.contest_rank import Standing, Tally, gap_above, lead_below, live_board
 from models.contest_rounds import (ContestError, Entry, Round, RoundState, entries, get_round,

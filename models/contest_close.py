@@ -1,7 +1,6 @@
 """Closing a round: the final ranking, the winners, and the frozen, checkable count."""
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
 import hashlib
@@ -139,53 +138,6 @@ def due_for_close(session: Session, now: dt.datetime) -> list[str]:
     stmt = (select(Round.month).where(Round.state == RoundState.VOTING, Round.closes_at <= now)
             .order_by(Round.month))
     return list(session.scalars(stmt))
-
-
-def load_judges(session: Session, month: str, path: Path, now: dt.datetime, actor: str) -> int:
-    """Load judges' scores (0-100) from a CSV with columns 编号 and 评委得分; returns how many."""
-    row = get_round(session, month)
-    if row is None or row.state != RoundState.VOTING:
-        raise ContestError(f"{month} 不在投票阶段，不能导入评委评分")
-    by_number = {e.number: e for e in entries(session, row.id)}
-    scores = read_scores(path)
-    unknown = sorted(set(scores) - set(by_number))
-    if unknown:
-        raise ContestError(f"评分表中有不存在的项目编号：{', '.join(map(str, unknown))}")
-    for number, score in scores.items():
-        by_number[number].judge_score = score
-    record(session, row.id, "judge", actor, now, scores={str(k): v for k, v in scores.items()})
-    return len(scores)
-
-
-def read_scores(path: Path) -> dict[int, float]:
-    """Read number -> score from a CSV (header 编号,评委得分 or number,score)."""
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.reader(fh))
-    if not rows:
-        raise ContestError("评分表是空的")
-    out: dict[int, float] = {}
-    for line, cells in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        out[_number(cells, line)] = _score(cells, line)
-    return out
-
-
-def _number(cells: list[str], line: int) -> int:
-    try:
-        return int(cells[0].strip())
-    except (ValueError, IndexError):
-        raise ContestError(f"评分表第 {line} 行：编号应为整数") from None
-
-
-def _score(cells: list[str], line: int) -> float:
-    try:
-        score = float(cells[1].strip())
-    except (ValueError, IndexError):
-        raise ContestError(f"评分表第 {line} 行：评分应为 0 到 100 的数") from None
-    if not 0 <= score <= 100:
-        raise ContestError(f"评分表第 {line} 行：评分应为 0 到 100 的数")
-    return score
 
 
 def entry_of(session: Session, round_id: int, number: int) -> Entry:

@@ -12,7 +12,8 @@ from core.texts import t
 from models.accounts import User
 from models.expert_scores import (Figures, MonthResult, Params, QuarterStanding, evaluate_month,
                                   quarter_standings, top_of_quarter)
-from models.experts import Expert, ExpertMonth, ExpertPeriod, months_of, next_month_start
+from models.experts import (Expert, ExpertMonth, ExpertPeriod, month_ended, months_of,
+                            next_month_start)
 from models.outbox import Channel, enqueue
 
 TEMPLATE_VALUE_MAX = 20  # WeChat drops a template value over 20 characters
@@ -40,10 +41,34 @@ def is_done(session: Session, period: str) -> bool:
     return session.scalar(select(ExpertPeriod.id).where(ExpertPeriod.period == period)) is not None
 
 
-def latest_evaluated_month(session: Session) -> str | None:
-    """The newest evaluated month YYYY-MM, or None."""
+def latest_evaluated_month(session: Session, today: dt.date) -> str | None:
+    """The newest evaluated month YYYY-MM that has ended by today, or None."""
     periods = session.scalars(select(ExpertPeriod.period).where(ExpertPeriod.period.not_like("%Q%")))
-    return max(periods, default=None)
+    return max((m for m in periods if month_ended(m, today)), default=None)
+
+
+def check_importable(month: str, today: dt.date, partial: bool) -> None:
+    """Raise NotReady for a month that has not begun, or is running and not imported as partial."""
+    current = f"{today:%Y-%m}"
+    if month > current:
+        raise NotReady(t("experts.cli.month_future", month=month, today=today.isoformat()))
+    if month == current and not partial:
+        raise NotReady(t("experts.cli.month_running", month=month,
+                         end=next_month_start(month).isoformat()))
+
+
+def check_evaluable(session: Session, month: str, now: dt.datetime) -> None:
+    """Raise NotReady unless the month has ended and its figures were imported after its end."""
+    end = next_month_start(month)
+    if not month_ended(month, now.date()):
+        raise NotReady(t("experts.cli.evaluate_open", month=month, end=end.isoformat()))
+    if not month_figures(session, month):
+        raise NotReady(t("experts.cli.no_figures", month=month))
+    ended_at = dt.datetime.combine(end, dt.time(), tzinfo=now.tzinfo)
+    early = session.scalar(select(ExpertMonth.id).where(ExpertMonth.month == month,
+                                                        ExpertMonth.imported_at < ended_at).limit(1))
+    if early is not None:
+        raise NotReady(t("experts.cli.evaluate_partial", month=month))
 
 
 def _mark_done(session: Session, period: str, now: dt.datetime) -> None:
@@ -62,9 +87,8 @@ def openids_of_experts(session: Session, ids: list[int]) -> dict[int, str]:
 
 def evaluate(session: Session, month: str, settings: ExpertSettings, now: dt.datetime) -> int:
     """Evaluate the month and queue each bound expert's result; return how many were queued."""
+    check_evaluable(session, month, now)
     figures = month_figures(session, month)
-    if not figures:
-        raise NotReady(t("experts.cli.no_figures", month=month))
     _mark_done(session, month, now)
     results = evaluate_month(figures, params_of(settings))
     openids = openids_of_experts(session, [r.expert_id for r in results])
@@ -92,22 +116,32 @@ def _queue(session: Session, key: str, purpose: str, openid: str, template: str,
     return 0 if row is None else 1
 
 
-def quarter_so_far(session: Session, quarter: str, params: Params) -> tuple[list[str], list[QuarterStanding]]:
-    """The quarter's evaluated months and the standings over them."""
-    months = [m for m in months_of(quarter) if is_done(session, m)]
+def record_no_figures(session: Session, month: str, now: dt.datetime) -> None:
+    """Record an ended month without figures as evaluated (nothing to rank), so its quarter can close."""
+    if not month_ended(month, now.date()):
+        raise NotReady(t("experts.cli.evaluate_open", month=month,
+                         end=next_month_start(month).isoformat()))
+    if month_figures(session, month):
+        raise NotReady(t("experts.cli.has_figures", month=month))
+    _mark_done(session, month, now)
+
+
+def quarter_so_far(session: Session, quarter: str, params: Params,
+                   today: dt.date) -> tuple[list[str], list[QuarterStanding]]:
+    """The quarter's evaluated months that have ended by today, and the standings over them."""
+    months = [m for m in months_of(quarter) if month_ended(m, today) and is_done(session, m)]
     return months, quarter_standings([month_figures(session, m) for m in months], params)
 
 
 def check_quarter_ready(session: Session, quarter: str, today: dt.date) -> None:
-    """Raise NotReady unless the quarter ended and every month with figures was evaluated."""
+    """Raise NotReady, naming each month still open, unless the quarter ended and all were evaluated."""
     months = months_of(quarter)
-    if today < next_month_start(months[-1]):
+    if not month_ended(months[-1], today):
         raise NotReady(t("experts.cli.quarter_open", quarter=quarter))
-    pending = [m for m in months if month_figures(session, m) and not is_done(session, m)]
+    pending = [t("experts.cli.month_imported" if month_figures(session, m) else "experts.cli.month_missing",
+                 month=m) for m in months if not is_done(session, m)]
     if pending:
-        raise NotReady(t("experts.cli.quarter_pending", months="、".join(pending)))
-    if not any(is_done(session, m) for m in months):
-        raise NotReady(t("experts.cli.quarter_empty", quarter=quarter))
+        raise NotReady(t("experts.cli.quarter_pending", quarter=quarter, months="、".join(pending)))
 
 
 def select_quarter(session: Session, quarter: str, settings: ExpertSettings, admins: list[str],
@@ -115,7 +149,7 @@ def select_quarter(session: Session, quarter: str, settings: ExpertSettings, adm
     """Choose the quarter's top experts and tell them and the platform admins; (top, queued)."""
     check_quarter_ready(session, quarter, now.date())
     _mark_done(session, quarter, now)
-    _, standings = quarter_so_far(session, quarter, params_of(settings))
+    _, standings = quarter_so_far(session, quarter, params_of(settings), now.date())
     top = top_of_quarter(standings, settings.top_n)
     openids = openids_of_experts(session, [s.expert_id for s in top])
     label = clip(t("experts.tpl.quarter", quarter=quarter_label(quarter)))

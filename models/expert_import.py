@@ -2,17 +2,33 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from models.expert_files import (ALIASES, ImportFailed, RowError, cell, columns, count, data_rows,
-                                 error, read_rows)
-from models.experts import Expert, ExpertMonth
+from models.base import tidy_name
+from models.experts import NAME_MAX, PLATFORM_ID_MAX, Expert, ExpertMonth
+from models.sheets import Column, ImportFailed, Row, RowError, read_table, row_error, whole_number
 
-NAME_MAX = 50
+STAT_COLUMNS = (
+    Column("name", ("专家", "专家姓名", "姓名", "name", "expert"), required=False),
+    Column("platform_id", ("平台ID", "专家ID", "platform_id", "platform id"), required=False),
+    Column("answers", ("答题数", "回答数", "answers")),
+    Column("interacted", ("互动答题数", "有互动的答题数", "interacted", "interacted_answers")),
+    Column("questions", ("提问数", "问题数", "questions"), required=False),
+    Column("likes", ("点赞数", "获赞数", "likes"), required=False),
+)
+ROSTER_COLUMNS = (
+    Column("name", ("姓名", "专家", "专家姓名", "name", "expert")),
+    Column("field", ("领域", "专业领域", "field")),
+    Column("platform_id", ("平台ID", "专家ID", "platform_id", "platform id"), required=False),
+)
+LABELS = {c.key: c.label for c in STAT_COLUMNS}
+EMPTY = "（空）"
+T = TypeVar("T")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,16 +53,27 @@ class RosterRow:
     platform_id: str | None
 
 
-def import_stats(session: Session, path: Path, month: str) -> int:
+@dataclasses.dataclass(frozen=True)
+class StatsImported:
+    """What an import of a month's figures did."""
+
+    imported: int
+    replaced: int   # rows the month held before (0 on its first import)
+
+
+def import_stats(session: Session, path: Path, month: str, now: dt.datetime) -> StatsImported:
     """Replace the month's figures with the file's; raise ImportFailed listing every bad row."""
     by_name, by_pid = _lookups(session)
-    rows = parse_stats(read_rows(path), by_name, by_pid)
+    rows = parse_stats(read_table(path, STAT_COLUMNS, one_of=("name", "platform_id")).rows,
+                       by_name, by_pid)
+    replaced = session.scalar(select(func.count(ExpertMonth.id)).where(ExpertMonth.month == month))
     session.execute(delete(ExpertMonth).where(ExpertMonth.month == month))
     session.add_all(ExpertMonth(expert_id=r.expert_id, month=month, answers=r.answers,
-                                interacted=r.interacted, questions=r.questions, likes=r.likes)
+                                interacted=r.interacted, questions=r.questions, likes=r.likes,
+                                imported_at=now)
                     for r in rows)
     session.flush()
-    return len(rows)
+    return StatsImported(len(rows), replaced or 0)
 
 
 def _lookups(session: Session) -> tuple[dict[str, int], dict[str, int]]:
@@ -55,62 +82,56 @@ def _lookups(session: Session) -> tuple[dict[str, int], dict[str, int]]:
     return ({name: i for i, name, _ in experts}, {pid: i for i, _, pid in experts if pid})
 
 
-def parse_stats(rows: list[tuple[int, list[Any]]], by_name: dict[str, int],
-                by_pid: dict[str, int]) -> list[StatRow]:
+def parse_stats(rows: list[Row], by_name: dict[str, int], by_pid: dict[str, int]) -> list[StatRow]:
     """Check every row of a figures file; raise ImportFailed with all the bad ones."""
-    if not rows:
-        raise ImportFailed([error(1, "empty")])
-    found = columns(rows[0][1], ("answers", "interacted"), one_of=("name", "platform_id"))
     good: list[StatRow] = []
     errors: list[RowError] = []
     seen: dict[int, int] = {}
-    for line, row in data_rows(rows):
-        result = _stat_row(line, row, found, by_name, by_pid)
+    for row in rows:
+        result = _stat_row(row, by_name, by_pid)
         if isinstance(result, StatRow) and result.expert_id in seen:
-            result = error(line, "duplicate", first=seen[result.expert_id])
+            result = row_error(row.line, "experts.import.duplicate", first=seen[result.expert_id])
         if isinstance(result, RowError):
             errors.append(result)
             continue
-        seen[result.expert_id] = line
+        seen[result.expert_id] = row.line
         good.append(result)
     return _all_or_nothing(good, errors)
 
 
-def _all_or_nothing(good: list[Any], errors: list[RowError]) -> list[Any]:
-    """The good rows, unless there is any bad one (or none at all)."""
+def _all_or_nothing(good: list[T], errors: list[RowError]) -> list[T]:
+    """The good rows, unless there is any bad one."""
     if errors:
         raise ImportFailed(errors)
-    if not good:
-        raise ImportFailed([error(1, "empty")])
     return good
 
 
-def _stat_row(line: int, row: list[Any], found: dict[str, int], by_name: dict[str, int],
-              by_pid: dict[str, int]) -> StatRow | RowError:
+def _stat_row(row: Row, by_name: dict[str, int], by_pid: dict[str, int]) -> StatRow | RowError:
     """Validate one figures row."""
-    pid, name = cell(row, found, "platform_id"), cell(row, found, "name")
+    pid, name = row["platform_id"], row["name"]
     expert_id = by_pid.get(pid) if pid else by_name.get(name)
     if expert_id is None:
-        return error(line, "unknown_expert", expert=pid or name or "（空）")
+        return row_error(row.line, "experts.import.unknown_expert", expert=pid or name or EMPTY)
     numbers: dict[str, int | None] = {}
     for col in ("answers", "interacted", "questions", "likes"):
-        text = cell(row, found, col)
-        numbers[col] = count(text)
-        if numbers[col] is None and (text or col in ("answers", "interacted")):
-            return error(line, "not_count", column=ALIASES[col][0], value=text or "（空）")
-    if numbers["interacted"] > numbers["answers"]:  # type: ignore[operator]
-        return error(line, "interacted_over", interacted=numbers["interacted"],
-                     answers=numbers["answers"])
-    return StatRow(line, expert_id, numbers["answers"], numbers["interacted"],  # type: ignore[arg-type]
-                   numbers["questions"], numbers["likes"])
+        numbers[col] = whole_number(row[col])
+        if numbers[col] is None and (row[col] or col in ("answers", "interacted")):
+            return row_error(row.line, "experts.import.not_count", column=LABELS[col],
+                             value=row[col] or EMPTY)
+    answers, interacted = numbers["answers"] or 0, numbers["interacted"] or 0
+    if interacted > answers:
+        return row_error(row.line, "experts.import.interacted_over", interacted=interacted,
+                         answers=answers)
+    return StatRow(row.line, expert_id, answers, interacted, numbers["questions"], numbers["likes"])
 
 
 def import_roster(session: Session, path: Path, fields: tuple[str, ...]) -> tuple[int, int]:
     """Register or update the file's experts; return (added, updated)."""
-    rows = parse_roster(read_rows(path), fields)
+    rows = parse_roster(read_table(path, ROSTER_COLUMNS).rows, fields)
     owners = {pid: name for pid, name in session.execute(
         select(Expert.platform_id, Expert.name).where(Expert.platform_id.is_not(None)))}
-    taken = [error(r.line, "pid_taken", platform_id=r.platform_id, name=owners[r.platform_id])
+    taken = [row_error(r.line, "experts.import.pid_taken", platform_id=r.platform_id,
+                       name=owners[r.platform_id])
              for r in rows if r.platform_id in owners and owners[r.platform_id] != r.name]
     if taken:
         raise ImportFailed(taken)
@@ -127,33 +148,32 @@ def import_roster(session: Session, path: Path, fields: tuple[str, ...]) -> tupl
     return added, updated
 
 
-def parse_roster(rows: list[tuple[int, list[Any]]], fields: tuple[str, ...]) -> list[RosterRow]:
+def parse_roster(rows: list[Row], fields: tuple[str, ...]) -> list[RosterRow]:
     """Check every row of a roster; raise ImportFailed with all the bad ones."""
-    if not rows:
-        raise ImportFailed([error(1, "empty")])
-    found = columns(rows[0][1], ("name", "field"))
     good: list[RosterRow] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}
-    for line, row in data_rows(rows):
-        result = _roster_row(line, row, found, fields, seen)
+    for row in rows:
+        result = _roster_row(row, fields, seen)
         if isinstance(result, RowError):
             errors.append(result)
         else:
-            seen[result.name] = line
-            seen.update({f"#{result.platform_id}": line} if result.platform_id else {})
+            seen[result.name] = row.line
+            seen.update({f"#{result.platform_id}": row.line} if result.platform_id else {})
             good.append(result)
     return _all_or_nothing(good, errors)
 
 
-def _roster_row(line: int, row: list[Any], found: dict[str, int], fields: tuple[str, ...],
-                seen: dict[str, int]) -> RosterRow | RowError:
+def _roster_row(row: Row, fields: tuple[str, ...], seen: dict[str, int]) -> RosterRow | RowError:
     """Validate one roster row."""
-    name, field, pid = (cell(row, found, c) for c in ("name", "field", "platform_id"))
-    if not name or len(name) > NAME_MAX:
-        return error(line, "bad_name", max=NAME_MAX)
+    name, field, pid = tidy_name(row["name"], NAME_MAX), row["field"], row["platform_id"]
+    if name is None:
+        return row_error(row.line, "experts.import.bad_name", max=NAME_MAX)
     if field not in fields:
-        return error(line, "bad_field", field=field or "（空）", fields="、".join(fields))
+        return row_error(row.line, "experts.import.bad_field", field=field or EMPTY,
+                         fields="、".join(fields))
+    if len(pid) > PLATFORM_ID_MAX:
+        return row_error(row.line, "experts.import.bad_pid", max=PLATFORM_ID_MAX)
     if name in seen or (pid and f"#{pid}" in seen):
-        return error(line, "duplicate", first=seen.get(name) or seen[f"#{pid}"])
-    return RosterRow(line, name, field, pid or None)
+        return row_error(row.line, "experts.import.duplicate", first=seen.get(name) or seen[f"#{pid}"])
+    return RosterRow(row.line, name, field, pid or None)

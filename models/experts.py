@@ -16,6 +16,8 @@ from models.accounts import User
 from models.base import Base, utcnow
 
 QUARTER_RE = re.compile(r"^(\d{4})-Q([1-4])$")
+NAME_MAX = 50  # the experts.name column; names are refused beyond it, not cut
+PLATFORM_ID_MAX = 64
 
 
 class Expert(Base):
@@ -24,9 +26,9 @@ class Expert(Base):
     __tablename__ = "experts"
     __table_args__ = (UniqueConstraint("name"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(50))
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
     field: Mapped[str] = mapped_column(String(16))
-    platform_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    platform_id: Mapped[str | None] = mapped_column(String(PLATFORM_ID_MAX), unique=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
@@ -121,6 +123,11 @@ def next_month_start(month: str) -> dt.date:
     """The first day after a month YYYY-MM."""
     year, mon = (int(p) for p in month.split("-"))
     return dt.date(year + mon // 12, mon % 12 + 1, 1)
+
+
+def month_ended(month: str, today: dt.date) -> bool:
+    """Whether a month YYYY-MM is over on this (Beijing) day."""
+    return today >= next_month_start(month)
 
 
 def previous_month(day: dt.date) -> str:

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from models.accounts import User
 from models.base import Base, utcnow
 
+NAME_MAX = 100  # the organisations.name column; names are refused beyond it, not cut
+
 
 class OrgKind(StrEnum):
     """The plan's three kinds of filing organisation."""
@@ -25,7 +27,7 @@ class Organisation(Base):
     __tablename__ = "organisations"
     __table_args__ = (UniqueConstraint("name"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
     town: Mapped[str] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(String(16), default=OrgKind.ORG)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -34,6 +34,9 @@ def evaluate_previous_month(services: Services, now: dt.datetime) -> None:
                 queued = evaluate(session, month, settings, now)
     except Busy:
         return  # another process is evaluating it
+    except NotReady as exc:  # figures imported before the month ended: the operators must re-import
+        log.warning("experts: %s not evaluated: %s", month, exc)
+        return
     log.info("experts: evaluated %s, queued %d notifications", month, queued)
 
 
@@ -49,8 +52,10 @@ def select_previous_quarter(services: Services, now: dt.datetime) -> None:
     try:
         with services.store.lock("job:experts.quarter", timeout=LOCK_SECONDS, wait=0):
             top, queued = _select(services, quarter, now)
-    except (Busy, NotReady) as exc:
-        log.info("experts: %s not chosen now: %r", quarter, exc)
+    except Busy:
+        return  # another process is choosing it
+    except NotReady as exc:  # a month of the quarter is not evaluated yet: skip, try again later
+        log.warning("experts: %s not chosen: %s", quarter, exc)
         return
     if top is not None:
         log.info("experts: chose %d experts for %s, queued %d notifications", len(top), quarter, queued)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import NoReturn
 
 import click
 from flask import current_app
@@ -25,7 +26,7 @@ def session() -> Iterator[Session]:
         yield s
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     """Stop with a message on stderr and exit status 1."""
     raise click.ClickException(message)
 

@@ -9,11 +9,14 @@ import click
 
 from bot.cli.common import MONTH, fail, services, session
 from bot.cli.contest_status import print_status
+from bot.cli.imports import fail_import
+from core.texts import t
 from models import contest, contest_board
 from models.contest_close import entry_of
 from models.contest_fraud import VoidScope, blacklist_add, blacklist_remove, void_votes
 from models.contest_rounds import (ContestError, candidates, default_window, explicit_window,
                                    shortlist as make_shortlist)
+from models.sheets import ImportFailed
 
 
 def _actor(by: str | None) -> str:
@@ -116,17 +119,20 @@ def _rebuild(month: str) -> None:
 
 @group.command("judge")
 @click.argument("month", type=MONTH)
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("--by", help="操作人")
 def judge(month: str, file: Path, by: str | None) -> None:
-    """Load judges' scores (CSV: 编号,评委得分 with scores 0-100)."""
+    """Load judges' scores from .csv/.xlsx (编号, 评委得分 0-100); every bad row reported, all or none."""
     svc = services()
     try:
         with session() as s:
             count = contest.load_judges(s, month, file, svc.now(), _actor(by))
     except ContestError as exc:
         fail(str(exc))
-    click.echo(f"{month} 已导入 {count} 个项目的评委评分（权重 {svc.settings.contest.judges_weight:g}）")
+    except ImportFailed as exc:
+        fail_import(file, exc.errors)
+    click.echo(t("contest.judge.done", month=month, count=count,
+                 weight=f"{svc.settings.contest.judges_weight:g}"))
 
 
 @group.group("blacklist")

@@ -9,15 +9,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.cli.common import MONTH, fail, services, session
+from bot.cli.imports import fail_import
 from core.texts import t
 from models.accounts import new_code
-from models.expert_eval import (NotReady, evaluate, is_done, month_figures, params_of,
-                                quarter_so_far, score_text, select_quarter)
-from models.expert_files import ImportFailed, RowError
+from models.base import tidy_name
+from models.expert_eval import (NotReady, check_importable, evaluate, is_done, month_figures,
+                                params_of, quarter_so_far, record_no_figures, score_text,
+                                select_quarter)
 from models.expert_import import import_roster, import_stats
 from models.expert_scores import evaluate_month, top_of_quarter
-from models.experts import (QUARTER_RE, Expert, add_expert, experts_by_id, load_fields,
-                            months_of, next_month_start, quarter_of)
+from models.experts import (NAME_MAX, PLATFORM_ID_MAX, QUARTER_RE, Expert, add_expert,
+                            experts_by_id, load_fields, month_ended, months_of, next_month_start,
+                            quarter_of)
+from models.sheets import ImportFailed
 
 
 @click.group("expert")
@@ -36,13 +40,18 @@ def _fields() -> tuple[str, ...]:
 @click.option("--platform-id", default="", help="专家在青年之声平台上的ID（可选）")
 def add(name: str, field: str, platform_id: str) -> None:
     """Register an expert; prints its id."""
+    clean = tidy_name(name, NAME_MAX)
+    if clean is None:
+        fail(t("experts.cli.bad_name", max=NAME_MAX, name=name))
     if field.strip() not in _fields():
         fail(t("experts.cli.bad_field", field=field, fields="、".join(_fields())))
+    if len(platform_id.strip()) > PLATFORM_ID_MAX:
+        fail(t("experts.cli.bad_pid", max=PLATFORM_ID_MAX))
     try:
         with session() as s:
-            row = add_expert(s, name.strip(), field.strip(), platform_id.strip() or None)
+            row = add_expert(s, clean, field.strip(), platform_id.strip() or None)
     except IntegrityError:
-        fail(t("experts.cli.exists", name=name))
+        fail(t("experts.cli.exists", name=clean))
     click.echo(t("experts.cli.added", name=row.name, field=row.field))
     click.echo(row.id)
 
@@ -70,45 +79,49 @@ def import_(file: Path) -> None:
         with session() as s:
             added, updated = import_roster(s, file, _fields())
     except ImportFailed as exc:
-        _report(exc.errors)
+        fail_import(file, exc.errors)
     click.echo(t("experts.cli.roster_done", added=added, updated=updated))
 
 
 @expert.command("stats-import")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--month", required=True, type=MONTH, help="月份 YYYY-MM")
-def stats_import(file: Path, month: str) -> None:
-    """Replace a month's figures from a .csv/.xlsx export: 专家, 答题数, 互动答题数[, 提问数, 点赞数]."""
+@click.option("--month", required=True, type=MONTH, help="月份 YYYY-MM（须已结束）")
+@click.option("--partial", is_flag=True, help="导入本月（尚未结束）的不完整数据，仅供核对，不能评估")
+def stats_import(file: Path, month: str, partial: bool) -> None:
+    """Replace an ended month's figures from a .csv/.xlsx export: 专家, 答题数, 互动答题数[, 提问数, 点赞数]."""
+    svc = services()
     try:
+        check_importable(month, svc.now().date(), partial)
         with session() as s:
             if is_done(s, quarter_of(month)):
                 fail(t("experts.cli.quarter_locked", quarter=quarter_of(month), month=month))
             evaluated = is_done(s, month)
-            imported = import_stats(s, file, month)
+            result = import_stats(s, file, month, svc.now())
+    except NotReady as exc:
+        fail(str(exc))
     except ImportFailed as exc:
-        _report(exc.errors)
-    click.echo(t("experts.cli.stats_done", month=month, count=imported))
+        fail_import(file, exc.errors)
+    click.echo(t("experts.cli.stats_replaced", month=month, count=result.imported,
+                 replaced=result.replaced) if result.replaced
+               else t("experts.cli.stats_done", month=month, count=result.imported))
+    if not month_ended(month, svc.now().date()):
+        click.echo(t("experts.cli.stats_partial", month=month, end=next_month_start(month).isoformat()))
     if evaluated:
         click.echo(t("experts.cli.stats_evaluated", month=month))
 
 
-def _report(errors: list[RowError]) -> None:
-    """Every bad row with its line number and reason, then fail."""
-    lines = [t("experts.cli.failed", count=len(errors))]
-    for e in errors:
-        reason = t(f"experts.import.{e.reason}", **dict(e.values))
-        lines.append(t("experts.import.line", line=e.line, reason=reason) if e.line
-                     else t("experts.import.file", reason=reason))
-    fail("\n".join(lines))
-
-
 @expert.command("evaluate")
 @click.argument("month", type=MONTH)
-def evaluate_cmd(month: str) -> None:
-    """Evaluate a month, show its ranking and queue each bound expert's result."""
+@click.option("--no-figures", is_flag=True, help="该月确实没有专家数据：记为已评估（不排名、不发通知）")
+def evaluate_cmd(month: str, no_figures: bool) -> None:
+    """Evaluate an ended month, show its ranking and queue each bound expert's result."""
     svc = services()
     try:
         with session() as s:
+            if no_figures:
+                record_no_figures(s, month, svc.now())
+                click.echo(t("experts.cli.no_figures_done", month=month))
+                return
             queued = evaluate(s, month, svc.settings.experts, svc.now())
             results = evaluate_month(month_figures(s, month), params_of(svc.settings.experts))
             experts = experts_by_id(s, [r.expert_id for r in results])
@@ -130,7 +143,7 @@ def quarter_cmd(quarter: str) -> None:
     if not QUARTER_RE.match(quarter):
         fail(t("experts.cli.bad_quarter", quarter=quarter))
     svc = services()
-    ended = svc.now().date() >= next_month_start(months_of(quarter)[-1])
+    ended = month_ended(months_of(quarter)[-1], svc.now().date())
     with session() as s:
         if not ended:
             _show_quarter(s, quarter)
@@ -148,7 +161,7 @@ def quarter_cmd(quarter: str) -> None:
 def _show_quarter(s: Session, quarter: str) -> None:
     """Print the quarter's top experts over its evaluated months."""
     params = params_of(services().settings.experts)
-    _, standings = quarter_so_far(s, quarter, params)
+    _, standings = quarter_so_far(s, quarter, params, services().now().date())
     top = top_of_quarter(standings, params.top_n)
     experts = experts_by_id(s, [q.expert_id for q in top])
     for q in top:

@@ -8,9 +8,13 @@ import click
 from sqlalchemy.exc import IntegrityError
 
 from bot.cli.common import fail, services, session
+from bot.cli.imports import fail_import
+from core.texts import t
 from models.accounts import new_code
-from models.org_import import check_rows, import_orgs, read_table
-from models.orgs import OrgKind, Organisation, add_org
+from models.base import tidy_name
+from models.org_import import check_file, import_orgs
+from models.orgs import NAME_MAX, OrgKind, Organisation, add_org
+from models.sheets import ImportFailed
 from models.towns import resolve_town
 
 
@@ -25,15 +29,19 @@ def org() -> None:
 @click.option("--kind", type=click.Choice([k.value for k in OrgKind]), default=OrgKind.ORG.value)
 def add(name: str, town: str, kind: str) -> None:
     """Register an organisation; prints its id."""
-    resolved = resolve_town(town, services().settings.data.towns_file)
+    clean = tidy_name(name, NAME_MAX)
+    if clean is None:
+        fail(t("orgs.cli.bad_name", max=NAME_MAX, name=name))
+    towns_file = services().settings.data.towns_file
+    resolved = resolve_town(town, towns_file)
     if resolved is None:
-        fail(f"未知的镇街：{town}")
+        fail(t("orgs.cli.bad_town", town=town, file=towns_file))
     try:
         with session() as s:
-            row = add_org(s, name.strip(), resolved, OrgKind(kind))
+            row = add_org(s, clean, resolved, OrgKind(kind))
     except IntegrityError:
-        fail(f"组织已存在：{name}")
-    click.echo(f"已登记组织：{row.name}（{row.town}）")
+        fail(t("orgs.cli.exists", name=clean))
+    click.echo(t("orgs.cli.added", name=row.name, town=row.town))
     click.echo(row.id)
 
 
@@ -44,29 +52,24 @@ def invite(org_id: int) -> None:
     ttl = dt.timedelta(hours=services().settings.accounts.binding_code_ttl_hours)
     with session() as s:
         if s.get(Organisation, org_id) is None:
-            fail(f"没有编号为 {org_id} 的组织")
+            fail(t("orgs.cli.no_org", id=org_id))
         code = new_code(s, "org", org_id, ttl, services().clock())
-    click.echo(f"绑定码有效期至 {code.expires_at.astimezone(services().tz):%Y-%m-%d %H:%M}，"
-               f"管理员在公众号发送“绑定 {code.code}”即可。")
+    expires = f"{code.expires_at.astimezone(services().tz):%Y-%m-%d %H:%M}"
+    click.echo(t("orgs.cli.invited", expires=expires, code=code.code))
     click.echo(code.code)
 
 
 @org.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 def import_(file: Path) -> None:
     """Register organisations from .csv or .xlsx (名称, 镇街, 类型); all rows or none; prints the count."""
     try:
-        rows = read_table(file)
-    except ValueError as exc:
-        fail(str(exc))
-    with session() as s:
-        good, errors = check_rows(s, rows, services().settings.data.towns_file)
-        if errors:
-            for error in errors:
-                click.echo(f"第 {error.line} 行：{error.reason}", err=True)
-            fail(f"导入失败：共 {len(errors)} 处错误，未导入任何组织。请修改后重新导入。")
-        created = import_orgs(s, good)
-    for row in created:
-        click.echo(f"{row.id}\t{row.name}（{row.town}）")
-    click.echo(f"已导入 {len(created)} 个组织。")
+        with session() as s:
+            created = import_orgs(s, check_file(s, file, services().settings.data.towns_file))
+            lines = [t("orgs.cli.imported_line", id=r.id, name=r.name, town=r.town) for r in created]
+    except ImportFailed as exc:
+        fail_import(file, exc.errors)
+    for line in lines:
+        click.echo(line)
+    click.echo(t("orgs.cli.imported", count=len(created)))
     click.echo(len(created))

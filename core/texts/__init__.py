@@ -4,9 +4,9 @@ Each journey keeps its sentences in a module of this package; `t(key, **values)`
 """
 from __future__ import annotations
 
-from core.texts import contest, core, dialog, experts, filing, menu, push, supervisor
+from core.texts import contest, core, dialog, experts, filing, menu, push, sheets, supervisor
 
-_MODULES = (core, dialog, menu, filing, contest, experts, push, supervisor)
+_MODULES = (core, dialog, menu, filing, contest, experts, push, supervisor, sheets)
 
 
 def _merge() -> dict[str, str]:

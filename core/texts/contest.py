@@ -58,4 +58,10 @@ TEXTS: dict[str, str] = {
     "contest.burst.alert": "【大赛异常提醒】{month} 第 {number} 号“{name}”{minutes} 分钟内获得 {recent} 票，"
                            "远高于其平常速度，已标记待核查（票数未作废）。",
     "contest.void.unsubscribe": "投票后 {hours} 小时内取消关注",
+    "contest.judge.not_voting": "{month} 不在投票阶段，不能导入评委评分",
+    "contest.judge.bad_number": "编号应为入围项目的编号（正整数），实际为“{value}”",
+    "contest.judge.unknown": "没有编号为 {number} 的入围项目",
+    "contest.judge.repeated": "编号 {number} 与第 {first} 行重复",
+    "contest.judge.bad_score": "评委得分应为 {min} 到 {max} 的数，实际为“{value}”",
+    "contest.judge.done": "{month} 已导入 {count} 个项目的评委评分（权重 {weight}）",
 }
