@@ -128,7 +128,7 @@ def decode(data: bytes) -> str:
         return _strict(data, "utf-16")
     if CONTROL_BYTES.search(data):
         raise _file_error("sheets.binary")  # no spreadsheet text holds these; UTF-8 and GBK agree
-    for encoding in ("utf-8-sig", "gb18030"):
+    for encoding in ("utf-8-sig", "gbk", "gb18030"):  # GBK is what Chinese Excel writes
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
@@ -222,8 +222,10 @@ def match_header(grid: Grid, columns: tuple[Column, ...], one_of: tuple[str, ...
                                       found="、".join(c for c in cells if c) or "（空）")])
     line, cells, found = header
     _refuse_repeated(line, cells, columns)
-    rows = [Row(n, {key: _at(row, i) for key, i in found.items()})
-            for n, row in grid if n > line and any(_at(row, i) for i in found.values())]
+    heading = {key: _at(cells, i) for key, i in found.items()}
+    rows = [Row(n, texts) for n, texts in ((n, {key: _at(row, i) for key, i in found.items()})
+                                           for n, row in grid if n > line)
+            if any(texts.values()) and texts != heading]  # a header merged down, or repeated
     if not rows:
         raise ImportFailed([row_error(line, "sheets.no_rows")])
     return Table(line, frozenset(found), rows)

@@ -158,7 +158,7 @@ def test_judges_weight(app_factory: Callable[[Settings], Flask],
     assert cli(app, "judge", "2017-11", str(scores)).exit_code == 0
     bad = tmp_path / "bad.csv"
     bad.write_text("编号,评委得分\n7,40\n", encoding="utf-8")
-    assert "不存在的项目编号" in cli(app, "judge", "2017-11", str(bad)).output
+    assert "第 2 行：没有编号为 7 的入围项目" in cli(app, "judge", "2017-11", str(bad)).output
     bad.write_text("编号,评委得分\n1,140\n", encoding="utf-8")
     assert "0 到 100" in cli(app, "judge", "2017-11", str(bad)).output
     out = cli(app, "close", "2017-11").output

@@ -1,6 +1,7 @@
 """Importing rosters and monthly figures: headers, every bad row, all or nothing, re-import."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -8,12 +9,15 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from bot.services import Services
-from models.expert_files import ImportFailed
-from models.expert_import import import_roster, import_stats
+from models.expert_import import StatsImported, import_roster, import_stats
 from models.experts import Expert, ExpertMonth, expert_by_name
+from models.sheets import ImportFailed
+from tests.support import TZ
 from tests.support_experts import create_expert
+from tests.support_sheets import bom_csv, excel_csv, junk, merged_xlsx
 
 FIELDS = ("法律", "心理", "创业", "公益", "婚恋")
+NOW = dt.datetime(2017, 12, 2, 9, tzinfo=TZ)
 
 
 def write_csv(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -55,8 +59,8 @@ def failed(services: Services, path: Path, month: str = "2017-11") -> list[tuple
     """Import that must fail; its errors as (line, reason, values)."""
     with pytest.raises(ImportFailed) as exc:
         with services.db.session() as s:
-            import_stats(s, path, month)
-    return [(e.line, e.reason, dict(e.values)) for e in exc.value.errors]
+            import_stats(s, path, month, NOW)
+    return [(e.line, e.key.removeprefix("experts.import."), dict(e.values)) for e in exc.value.errors]
 
 
 def test_chinese_headers_csv(experts: Services, tmp_path: Path) -> None:
@@ -64,7 +68,7 @@ def test_chinese_headers_csv(experts: Services, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "m.csv", "专家,答题数,互动答题数,提问数,点赞数\n"
                      "张律师,40,32,5,100\n李心理,3,3,,\n")
     with experts.db.session() as s:
-        assert import_stats(s, path, "2017-11") == 2
+        assert import_stats(s, path, "2017-11", NOW) == StatsImported(2, 0)
     assert month_rows(experts, "2017-11") == {"张律师": (40, 32, 5, 100), "李心理": (3, 3, None, None)}
 
 
@@ -73,7 +77,7 @@ def test_english_headers_gbk_and_platform_id(experts: Services, tmp_path: Path) 
     path = write_csv(tmp_path / "m.csv", "platform_id,name,answers,interacted\nP001,,12,6\n,王创业,4,1\n",
                      encoding="gb18030")
     with experts.db.session() as s:
-        import_stats(s, path, "2017-11")
+        import_stats(s, path, "2017-11", NOW)
     assert month_rows(experts, "2017-11") == {"张律师": (12, 6, None, None), "王创业": (4, 1, None, None)}
 
 
@@ -82,7 +86,7 @@ def test_xlsx_with_float_cells_and_blank_rows(experts: Services, tmp_path: Path)
     path = write_xlsx(tmp_path / "m.xlsx", [["专家姓名", "回答数", "互动答题数"], ["张律师", 40.0, 32],
                                             [None, None, None], ["李心理", "3", 3]])
     with experts.db.session() as s:
-        assert import_stats(s, path, "2017-11") == 2
+        assert import_stats(s, path, "2017-11", NOW) == StatsImported(2, 0)
     assert month_rows(experts, "2017-11")["张律师"][:2] == (40, 32)
 
 
@@ -111,7 +115,7 @@ def test_a_failed_import_keeps_the_previous_month(experts: Services, tmp_path: P
     """Nothing half-imported: the month stays as it was."""
     good = write_csv(tmp_path / "good.csv", "专家,答题数,互动答题数\n张律师,40,32\n")
     with experts.db.session() as s:
-        import_stats(s, good, "2017-11")
+        import_stats(s, good, "2017-11", NOW)
     bad = write_csv(tmp_path / "bad.csv", "专家,答题数,互动答题数\n李心理,3,3\n王创业,x,1\n")
     assert failed(experts, bad) == [(3, "not_count", {"column": "答题数", "value": "x"})]
     assert month_rows(experts, "2017-11") == {"张律师": (40, 32, None, None)}
@@ -122,32 +126,65 @@ def test_reimport_replaces_the_month_only(experts: Services, tmp_path: Path) -> 
     first = write_csv(tmp_path / "a.csv", "专家,答题数,互动答题数\n张律师,40,32\n李心理,3,3\n")
     second = write_csv(tmp_path / "b.csv", "专家,答题数,互动答题数\n王创业,10,5\n")
     with experts.db.session() as s:
-        import_stats(s, first, "2017-10")
-        import_stats(s, first, "2017-11")
+        import_stats(s, first, "2017-10", NOW)
+        import_stats(s, first, "2017-11", NOW)
     with experts.db.session() as s:
-        import_stats(s, second, "2017-11")
+        import_stats(s, second, "2017-11", NOW)
     assert month_rows(experts, "2017-11") == {"王创业": (10, 5, None, None)}
     assert set(month_rows(experts, "2017-10")) == {"张律师", "李心理"}
 
 
-@pytest.mark.parametrize("name, content, line, reason", [
-    ("m.csv", "", 1, "empty"),
-    ("m.csv", "专家,答题数,互动答题数\n", 1, "empty"),
-    ("m.csv", "专家,答题数\n张律师,3\n", 1, "missing_columns"),
-    ("m.csv", "答题数,互动答题数\n3,3\n", 1, "missing_columns"),
-    ("m.txt", "专家,答题数,互动答题数\n", 0, "bad_type"),
-    ("m.xlsx", "not a workbook", 0, "bad_xlsx"),
+@pytest.mark.parametrize("name, content, line, key", [
+    ("m.csv", "", 0, "sheets.empty"),
+    ("m.csv", "专家,答题数,互动答题数\n", 1, "sheets.no_rows"),
+    ("m.csv", "专家,答题数\n张律师,3\n", 1, "sheets.missing_columns"),
+    ("m.csv", "答题数,互动答题数\n3,3\n", 1, "sheets.missing_columns"),
+    ("m.xlsx", "not a workbook", 1, "sheets.missing_columns"),  # read as the text it is
 ])
 def test_bad_files(experts: Services, tmp_path: Path, name: str, content: str, line: int,
-                   reason: str) -> None:
-    """Empty files, missing columns, other file types and damaged workbooks are refused."""
+                   key: str) -> None:
+    """Empty files, missing columns and files that are no table are refused by the reader."""
     path = write_csv(tmp_path / name, content)
-    assert [(e[0], e[1]) for e in failed(experts, path)] == [(line, reason)]
+    with pytest.raises(ImportFailed) as exc:
+        with experts.db.session() as s:
+            import_stats(s, path, "2017-11", NOW)
+    assert [(e.line, e.key) for e in exc.value.errors] == [(line, key)]
 
 
 def test_missing_file(experts: Services, tmp_path: Path) -> None:
     """A path that does not exist."""
-    assert failed(experts, tmp_path / "nope.csv")[0][1] == "no_file"
+    with pytest.raises(ImportFailed) as exc:
+        with experts.db.session() as s:
+            import_stats(s, tmp_path / "nope.csv", "2017-11", NOW)
+    assert exc.value.errors[0].key == "sheets.no_file"
+
+
+def test_excel_files_of_every_kind(experts: Services, tmp_path: Path) -> None:
+    """GBK from Chinese Excel, CSV UTF-8 with BOM, a merged-header workbook, a CSV named .xlsx."""
+    header = ["专家", "答题数", "互动答题数"]
+    files = [excel_csv(tmp_path / "gbk.csv", [header, ["张律师", "40", "32"]]),
+             bom_csv(tmp_path / "bom.csv", [header, ["张律师", "40", "32"]]),
+             merged_xlsx(tmp_path / "merged.xlsx", "2017年11月", header, [["张律师", 40, 32]]),
+             excel_csv(tmp_path / "named.xlsx", [header, ["张律师", "40", "32"]])]
+    for path in files:
+        with experts.db.session() as s:
+            import_stats(s, path, "2017-11", NOW)
+        assert month_rows(experts, "2017-11") == {"张律师": (40, 32, None, None)}, path.name
+    with pytest.raises(ImportFailed) as exc:
+        with experts.db.session() as s:
+            import_stats(s, junk(tmp_path / "junk.csv"), "2017-11", NOW)
+    assert exc.value.errors[0].key == "sheets.binary"
+
+
+def test_import_counts_what_it_replaced(experts: Services, tmp_path: Path) -> None:
+    """The first import replaces nothing; a second one says how many rows the month held."""
+    path = write_csv(tmp_path / "a.csv", "专家,答题数,互动答题数\n张律师,40,32\n李心理,3,3\n")
+    with experts.db.session() as s:
+        assert import_stats(s, path, "2017-11", NOW) == StatsImported(2, 0)
+    with experts.db.session() as s:
+        assert import_stats(s, path, "2017-11", NOW) == StatsImported(2, 2)
+    with experts.db.session() as s:
+        assert {r.imported_at for r in s.scalars(select(ExpertMonth))} == {NOW}
 
 
 def test_roster_adds_and_updates(services: Services, tmp_path: Path) -> None:
@@ -170,7 +207,7 @@ def test_roster_errors(services: Services, tmp_path: Path) -> None:
     with pytest.raises(ImportFailed) as exc:
         with services.db.session() as s:
             import_roster(s, path, FIELDS)
-    assert [(e.line, e.reason) for e in exc.value.errors] == [
+    assert [(e.line, e.key.removeprefix("experts.import.")) for e in exc.value.errors] == [
         (3, "bad_field"), (4, "bad_name"), (5, "duplicate"), (7, "duplicate")]
     with services.db.session() as s:
         assert s.scalar(select(Expert.id)) is None
@@ -179,4 +216,4 @@ def test_roster_errors(services: Services, tmp_path: Path) -> None:
     with pytest.raises(ImportFailed) as exc:
         with services.db.session() as s:
             import_roster(s, taken, FIELDS)
-    assert [(e.line, e.reason) for e in exc.value.errors] == [(2, "pid_taken")]
+    assert [(e.line, e.key.removeprefix("experts.import.")) for e in exc.value.errors] == [(2, "pid_taken")]

@@ -1,4 +1,4 @@
-"""`filing export | review | actuals` and `org import`, through the real command line."""
+"""`filing export | review | actuals`, through the real command line."""
 from __future__ import annotations
 
 import csv
@@ -7,11 +7,10 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.services import Services
 from models.filing import FilingItem
-from models.orgs import Organisation
 from models.outbox import OutboxMessage
 from tests.support_filing import activity, create_filing
 
@@ -92,60 +91,3 @@ def test_review_notifies_and_actuals_reapply(app: Flask, services: Services, fil
         outbox = s.scalars(select(OutboxMessage)).all()
         assert [m.payload["template"] for m in outbox] == ["review_result"]
         assert outbox[0].payload["data"]["thing1"] == "青年创业沙龙"
-
-
-def write_csv(path: Path, rows: list[list[str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows(rows)
-    return path
-
-
-def count_orgs(services: Services) -> int:
-    with services.db.session() as s:
-        return s.scalar(select(func.count()).select_from(Organisation)) or 0
-
-
-def test_org_import_csv(app: Flask, services: Services, tmp_path: Path) -> None:
-    """Valid rows are registered; the count is the last line."""
-    file = write_csv(tmp_path / "orgs.csv", [["名称", "镇街", "类型"], ["石龙团委", "石龙镇", "镇街团委"],
-                                             ["南城青年之家", "南城", "青年之家"], ["", "", ""],
-                                             ["松山湖协会", "松山湖高新区", ""]])
-    result = run(app, "org", "import", str(file))
-    assert result.exit_code == 0, result.output
-    assert result.output.strip().splitlines()[-1] == "3"
-    with services.db.session() as s:
-        orgs = {o.name: (o.town, o.kind) for o in s.scalars(select(Organisation))}
-    assert orgs == {"石龙团委": ("石龙", "town"), "南城青年之家": ("南城", "youth_home"),
-                    "松山湖协会": ("松山湖", "org")}
-
-
-def test_org_import_reports_every_bad_row_and_imports_nothing(app: Flask, services: Services,
-                                                              tmp_path: Path) -> None:
-    """Each bad line with its number and reason; not one row imported."""
-    run(app, "org", "add", "--name", "已有团委", "--town", "石龙")
-    file = write_csv(tmp_path / "orgs.csv", [
-        ["名称", "镇街", "类型"], ["好组织", "石龙", ""], ["火星团委", "火星", ""], ["好组织", "石龙", ""],
-        ["", "东城", ""], ["怪组织", "东城", "公司"], ["已有团委", "石龙", ""]])
-    result = run(app, "org", "import", str(file))
-    assert result.exit_code == 1
-    errors = result.output  # stdout and stderr together
-    for expected in ["第 3 行：未知的镇街“火星”", "第 4 行：名称“好组织”在文件中重复",
-                     "第 5 行：名称不能为空", "第 6 行：未知的类型“公司”", "第 7 行：组织“已有团委”已经登记过",
-                     "共 5 处错误，未导入任何组织"]:
-        assert expected in errors
-    assert count_orgs(services) == 1
-
-
-def test_org_import_xlsx_and_bad_files(app: Flask, services: Services, tmp_path: Path) -> None:
-    """.xlsx with English headers works; a missing column or another format fails cleanly."""
-    book = Workbook()
-    book.active.append(["name", "town", "kind"])
-    book.active.append(["东城团委", "东城街道", "town"])
-    book.save(tmp_path / "orgs.xlsx")
-    assert run(app, "org", "import", str(tmp_path / "orgs.xlsx")).exit_code == 0
-    bad = write_csv(tmp_path / "bad.csv", [["名称", "地址"], ["某组织", "某处"]])
-    result = run(app, "org", "import", str(bad))
-    assert result.exit_code == 1 and "第 1 行：表头缺少“镇街”列" in result.output
-    (tmp_path / "orgs.txt").write_text("x")
-    assert run(app, "org", "import", str(tmp_path / "orgs.txt")).exit_code == 1
-    assert count_orgs(services) == 1
