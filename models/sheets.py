@@ -14,7 +14,6 @@ import datetime as dt
 import io
 import re
 import unicodedata
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +76,7 @@ class Row:
     cells: dict[str, str]
 
     def __getitem__(self, key: str) -> str:
+        """The row's text in a column ('' when the file has no such column)."""
         return self.cells.get(key, "")
 
 
@@ -92,14 +92,19 @@ class Table:
 Grid = list[tuple[int, list[str]]]
 
 
-def read_table(path: Path, columns: tuple[Column, ...], one_of: tuple[str, ...] = ()) -> Table:
-    """Read a .csv or .xlsx file into rows by column; ImportFailed says what is wrong with it."""
-    return match_header(read_grid(path), columns, one_of)
+def read_table(source: Path | bytes, columns: tuple[Column, ...], one_of: tuple[str, ...] = ()) -> Table:
+    """Read a .csv or .xlsx file (a path, or an upload's bytes) into rows by column.
+
+    ImportFailed says what is wrong with the file, or with its header.
+    """
+    return match_header(read_grid(source), columns, one_of)
 
 
-def read_grid(path: Path) -> Grid:
+def read_grid(source: Path | bytes) -> Grid:
     """Every row of the file as stripped text cells with its line number, whatever the format."""
-    data = _read_bytes(path)
+    data = source if isinstance(source, bytes) else _read_bytes(source)
+    if not data.strip():
+        raise _file_error("sheets.empty")
     if data.startswith(XLSX_MAGIC):
         return _xlsx_grid(data)
     if data.startswith(OLE_MAGIC):
@@ -108,13 +113,10 @@ def read_grid(path: Path) -> Grid:
 
 
 def _read_bytes(path: Path) -> bytes:
-    """The file's bytes; a missing or empty file is refused."""
+    """The file's bytes; a path that is no file is refused."""
     if not path.is_file():
         raise _file_error("sheets.no_file", path=path)
-    data = path.read_bytes()
-    if not data.strip():
-        raise _file_error("sheets.empty")
-    return data
+    return path.read_bytes()
 
 
 def _file_error(key: str, **values: object) -> ImportFailed:
@@ -168,15 +170,13 @@ def _xlsx_grid(data: bytes) -> Grid:
 
     try:
         book = load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        raise _file_error("sheets.bad_xlsx") from None  # a zip that is not a workbook (.docx, .zip)
-    try:
         sheet = next(s for s in book.worksheets if s.sheet_state == "visible")
-    except StopIteration:
-        raise _file_error("sheets.bad_xlsx") from None
-    grid = [list(row) for row in sheet.iter_rows(values_only=True)]
-    for merged in sheet.merged_cells.ranges:
-        _fill(grid, merged.min_row, merged.max_row, merged.min_col)
+        grid = [list(row) for row in sheet.iter_rows(values_only=True)]
+        merged = list(sheet.merged_cells.ranges)
+    except Exception:  # noqa: BLE001 - a damaged zip raises BadZipFile, KeyError, XML ParseError...
+        raise _file_error("sheets.bad_xlsx") from None  # ...; all mean "not a readable workbook"
+    for cells in merged:
+        _fill(grid, cells.min_row, cells.max_row, cells.min_col)
     return [(line, [cell_text(v) for v in row]) for line, row in enumerate(grid, start=1)]
 
 

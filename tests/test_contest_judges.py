@@ -1,8 +1,9 @@
 """`contest judge`: judges' scores from any operator file, every bad row reported, all or none."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from flask import Flask

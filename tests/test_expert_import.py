@@ -57,9 +57,8 @@ def experts(services: Services) -> Services:
 
 def failed(services: Services, path: Path, month: str = "2017-11") -> list[tuple[int, str, dict]]:
     """Import that must fail; its errors as (line, reason, values)."""
-    with pytest.raises(ImportFailed) as exc:
-        with services.db.session() as s:
-            import_stats(s, path, month, NOW)
+    with pytest.raises(ImportFailed) as exc, services.db.session() as s:
+        import_stats(s, path, month, NOW)
     return [(e.line, e.key.removeprefix("experts.import."), dict(e.values)) for e in exc.value.errors]
 
 
@@ -145,17 +144,15 @@ def test_bad_files(experts: Services, tmp_path: Path, name: str, content: str, l
                    key: str) -> None:
     """Empty files, missing columns and files that are no table are refused by the reader."""
     path = write_csv(tmp_path / name, content)
-    with pytest.raises(ImportFailed) as exc:
-        with experts.db.session() as s:
-            import_stats(s, path, "2017-11", NOW)
+    with pytest.raises(ImportFailed) as exc, experts.db.session() as s:
+        import_stats(s, path, "2017-11", NOW)
     assert [(e.line, e.key) for e in exc.value.errors] == [(line, key)]
 
 
 def test_missing_file(experts: Services, tmp_path: Path) -> None:
     """A path that does not exist."""
-    with pytest.raises(ImportFailed) as exc:
-        with experts.db.session() as s:
-            import_stats(s, tmp_path / "nope.csv", "2017-11", NOW)
+    with pytest.raises(ImportFailed) as exc, experts.db.session() as s:
+        import_stats(s, tmp_path / "nope.csv", "2017-11", NOW)
     assert exc.value.errors[0].key == "sheets.no_file"
 
 
@@ -170,9 +167,8 @@ def test_excel_files_of_every_kind(experts: Services, tmp_path: Path) -> None:
         with experts.db.session() as s:
             import_stats(s, path, "2017-11", NOW)
         assert month_rows(experts, "2017-11") == {"张律师": (40, 32, None, None)}, path.name
-    with pytest.raises(ImportFailed) as exc:
-        with experts.db.session() as s:
-            import_stats(s, junk(tmp_path / "junk.csv"), "2017-11", NOW)
+    with pytest.raises(ImportFailed) as exc, experts.db.session() as s:
+        import_stats(s, junk(tmp_path / "junk.csv"), "2017-11", NOW)
     assert exc.value.errors[0].key == "sheets.binary"
 
 
@@ -204,16 +200,14 @@ def test_roster_errors(services: Services, tmp_path: Path) -> None:
     """Unknown fields, empty or duplicate names, taken platform ids: nothing is added."""
     path = write_csv(tmp_path / "r.csv", "name,field,platform_id\n甲,法律,\n乙,天文,\n,法律,\n甲,心理,\n"
                      "丙,公益,Q1\n丁,公益,Q1\n")
-    with pytest.raises(ImportFailed) as exc:
-        with services.db.session() as s:
-            import_roster(s, path, FIELDS)
+    with pytest.raises(ImportFailed) as exc, services.db.session() as s:
+        import_roster(s, path, FIELDS)
     assert [(e.line, e.key.removeprefix("experts.import.")) for e in exc.value.errors] == [
         (3, "bad_field"), (4, "bad_name"), (5, "duplicate"), (7, "duplicate")]
     with services.db.session() as s:
         assert s.scalar(select(Expert.id)) is None
         create_expert(s, "戊", "法律", platform_id="Q9")
     taken = write_csv(tmp_path / "t.csv", "name,field,platform_id\n己,法律,Q9\n")
-    with pytest.raises(ImportFailed) as exc:
-        with services.db.session() as s:
-            import_roster(s, taken, FIELDS)
+    with pytest.raises(ImportFailed) as exc, services.db.session() as s:
+        import_roster(s, taken, FIELDS)
     assert [(e.line, e.key.removeprefix("experts.import.")) for e in exc.value.errors] == [(2, "pid_taken")]

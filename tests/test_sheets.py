@@ -5,6 +5,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from models.sheets import (Column, ImportFailed, decimal, error_lines, header_key, read_grid,
                            read_table, whole_number)
@@ -135,6 +137,12 @@ def test_junk_and_a_zip_that_is_no_workbook(tmp_path: Path) -> None:
         archive.writestr("word/document.xml", "<w/>")
     assert refused(tmp_path / "w.xlsx") == [
         "文件是压缩包，但不是可读取的 Excel 工作簿（.xlsx）：请用 Excel 打开后重新保存为 .xlsx"]
+    with zipfile.ZipFile(xlsx(tmp_path / "ok.xlsx", ROWS)) as good, \
+            zipfile.ZipFile(tmp_path / "broken.xlsx", "w") as broken:
+        for name in good.namelist():
+            broken.writestr(name, b"<broken" if name == "xl/workbook.xml" else good.read(name))
+    assert refused(tmp_path / "broken.xlsx") == [
+        "文件是压缩包，但不是可读取的 Excel 工作簿（.xlsx）：请用 Excel 打开后重新保存为 .xlsx"]
     truncated = tmp_path / "t.xlsx"
     truncated.write_bytes(xlsx(tmp_path / "ok.xlsx", ROWS).read_bytes()[:300])
     assert refused(truncated) == ["文件是压缩包，但不是可读取的 Excel 工作簿（.xlsx）：请用 Excel 打开后重新保存为 .xlsx"]
@@ -185,3 +193,33 @@ def test_a_repeated_header_row_is_not_data(tmp_path: Path) -> None:
     """A header repeated further down (pasted sheets, a header merged down two rows) is skipped."""
     path = excel_csv(tmp_path / "m.csv", [["姓名", "答题数"], ["张律师", "40"], ["姓名", "答题数"], ["李心理", "3"]])
     assert table(path) == [(2, {"name": "张律师", "count": "40"}), (4, {"name": "李心理", "count": "3"})]
+
+
+def test_an_upload_is_read_from_its_bytes(tmp_path: Path) -> None:
+    """A console upload has no path: the same reader takes its bytes, with the same refusals."""
+    data = excel_csv(tmp_path / "m.csv", ROWS).read_bytes()
+    assert [(r.line, r.cells) for r in read_table(data, COLUMNS).rows] == EXPECTED
+    workbook = xlsx(tmp_path / "m.xlsx", ROWS).read_bytes()
+    assert [(r.line, r.cells) for r in read_table(workbook, COLUMNS).rows] == EXPECTED
+    with pytest.raises(ImportFailed) as exc:
+        read_table(b"", COLUMNS)
+    assert error_lines(exc.value.errors) == ["文件是空的，没有表头和数据"]
+
+
+HANZI = "".join(chr(c) for c in range(0x4E00, 0x9FA6) if chr(c).encode("gbk", errors="ignore"))
+CELL = st.text(alphabet=st.sampled_from(HANZI[:3000] + "abcXYZ019 ,\"（）·—"), max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(st.lists(CELL, min_size=2, max_size=2), min_size=1, max_size=8),
+       encoding=st.sampled_from(["gbk", "utf-8-sig", "utf-8"]))
+def test_any_table_reads_back_as_written(tmp_path_factory: pytest.TempPathFactory, rows: list[list[str]],
+                                         encoding: str) -> None:
+    """Whatever the text (commas, quotes, spaces), a Chinese Excel CSV reads back cell for cell."""
+    path = excel_csv(tmp_path_factory.mktemp("p") / "m.csv", [["姓名", "答题数"], *rows], encoding=encoding)
+    expected = [(n, {"name": a.strip(), "count": b.strip()}) for n, (a, b) in enumerate(rows, start=2)
+                if a.strip() or b.strip()]
+    if not expected:
+        assert refused(path) == ["第 1 行：表头下面没有数据行"]
+    else:
+        assert table(path) == expected

@@ -88,7 +88,7 @@ def import_(file: Path) -> None:
 @click.option("--month", required=True, type=MONTH, help="月份 YYYY-MM（须已结束）")
 @click.option("--partial", is_flag=True, help="导入本月（尚未结束）的不完整数据，仅供核对，不能评估")
 def stats_import(file: Path, month: str, partial: bool) -> None:
-    """Replace an ended month's figures from a .csv/.xlsx export: 专家, 答题数, 互动答题数[, 提问数, 点赞数]."""
+    """Replace an ended month's figures from a .csv/.xlsx export (专家, 答题数, 互动答题数, ...)."""
     svc = services()
     try:
         check_importable(month, svc.now().date(), partial)
