@@ -3,6 +3,7 @@ from models import (  # noqa: F401 - register the tables
     accounts, experts, inbox, filing, jobs, orgs, outbox, push_marks, subscriptions, supervision,
 )
 from models import contest_fraud, contest_rounds, contest_votes  # noqa: F401
+from models import followers  # noqa: F401
 from models.base import Base
 
 __all__ = ["Base"]

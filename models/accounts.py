@@ -33,7 +33,12 @@ class User(Base):
     subscribed: Mapped[bool] = mapped_column(default=False)
     subscribed_at: Mapped[dt.datetime | None]
     unsubscribed_at: Mapped[dt.datetime | None]
+    # WeChat's subscribe_scene (ADD_SCENE_QR_CODE, ADD_SCENE_SEARCH...) and, for a follow by a
+    # parametric QR code, its scene string; both None while unknown (subscribed_at too).
     subscribe_scene: Mapped[str | None] = mapped_column(String(64))
+    qr_scene_str: Mapped[str | None] = mapped_column(String(64))
+    # The `followers sync` pass that last found this openid in WeChat's follower list.
+    listed_in_sync: Mapped[int | None]
     last_message_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 

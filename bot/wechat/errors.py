@@ -121,7 +121,7 @@ CODES: dict[int, type[WeChatError]] = {
     40013: BadCredentials, 40125: BadCredentials, 40164: BadCredentials,
     40003: BadOpenid, 40037: BadTemplate, 43004: NotFollower, 43101: Refused,
     45009: DailyQuota, 45011: RateLimited, 45015: OutsideWindow, 45047: OverCount,
-    45028: MassQuota, 47003: BadData, 40054: BadMenu, 40055: BadMenu,
+    45028: MassQuota, 47003: BadData, 40032: BadData, 40054: BadMenu, 40055: BadMenu,
     **{code: BadMenu for code in range(40016, 40028)},
 }
 

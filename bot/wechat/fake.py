@@ -14,7 +14,7 @@ from typing import Any, Callable
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-from bot.wechat import fake_menu, fake_messages, fake_tokens
+from bot.wechat import fake_menu, fake_messages, fake_tokens, fake_users
 from bot.wechat.fake_state import FakeWeChat, normalise
 
 Handler = Callable[[FakeWeChat, dict[str, str], dict[str, Any] | None], dict[str, Any]]
@@ -26,8 +26,12 @@ ROUTES: dict[str, Handler] = {
     "message/custom/send": fake_messages.custom_send,
     "message/subscribe/bizsend": fake_messages.subscribe_send,
     "message/mass/sendall": fake_messages.mass_send,
+    "template/get_all_private_template": fake_messages.private_templates,
+    "user/get": fake_users.user_get,
+    "user/info/batchget": fake_users.user_batchget,
 }
 OPEN_PATHS = frozenset({"token", "stable_token"})  # the only APIs called without a token
+GET_PATHS = frozenset({"token", "user/get", "template/get_all_private_template"})  # no body
 
 
 def answer(fake: FakeWeChat, path: str, query: dict[str, str], raw: bytes) -> Response:
@@ -68,7 +72,7 @@ def _route(fake: FakeWeChat, path: str, query: dict[str, str],
         code = fake.check_token(query.get("access_token", ""))
         if code:
             return {"errcode": code, "errmsg": "invalid credential"}
-        if body is None:
+        if body is None and path not in GET_PATHS:
             return {"errcode": 47001, "errmsg": "data format error"}
     return handler(fake, query, body)
 

@@ -113,3 +113,10 @@ def mass_send(fake: FakeWeChat, query: dict[str, str], body: Answer | None) -> A
     if client_id:
         fake.mass_ids[client_id] = msg_id
     return {**OK, "msg_id": msg_id, "msg_data_id": msg_id}
+
+
+def private_templates(fake: FakeWeChat, query: dict[str, str], body: Answer | None) -> Answer:
+    """GET /cgi-bin/template/get_all_private_template: the account's template list."""
+    if fake.account_type != "service":
+        return _error(48001, "api unauthorized")
+    return {"template_list": [dict(item) for item in fake.template_list.values()]}

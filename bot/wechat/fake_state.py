@@ -54,6 +54,16 @@ class Window:
     used: int = 0
 
 
+@dataclasses.dataclass(frozen=True)
+class FakeFollower:
+    """A follower of the fake account, as user/info/batchget describes them."""
+
+    openid: str
+    subscribe_time: int
+    subscribe_scene: str = "ADD_SCENE_SEARCH"
+    qr_scene_str: str = ""
+
+
 def normalise(path: str) -> str:
     """`/cgi-bin/message/template/send` and `message/template/send` name the same API."""
     path = path.strip("/")
@@ -76,7 +86,8 @@ class FakeWeChat:
             self.account_type = self.initial_type
             self.offset = 0.0
             self.latency = 0.0
-            self.faults: dict[str, collections.deque[Fault]] = collections.defaultdict(collections.deque)
+            self.faults: dict[str, collections.deque[Fault | None]] = collections.defaultdict(
+                collections.deque)
             self.recorded: list[Call] = []
             self.tokens: dict[str, IssuedToken] = {}
             self.current: dict[str, str] = {}  # "token" / "stable_token" -> latest token
@@ -92,6 +103,12 @@ class FakeWeChat:
             self.menu: dict[str, Any] | None = None
             self.client_msg_ids: dict[str, tuple[int, float]] = {}
             self.mass_ids: dict[str, int] = {}
+            self.followers: dict[str, FakeFollower] = {}
+            self.follow_order: list[str] = []  # every openid that ever followed, first first
+            self.follow_position: dict[str, int] = {}
+            self.page_size = 10_000
+            self.template_list: dict[str, dict[str, str]] = {}
+            self.ip_whitelisted = True
 
     @property
     def override(self) -> dict[str, Any]:
@@ -117,20 +134,42 @@ class FakeWeChat:
         return self.counters[name]
 
     def inject(self, path: str, errcode: int | None = None, times: int = 1,
-               delay: float = 0.0, status: int = 200) -> None:
-        """Make the next `times` calls to path answer errcode (or an HTTP error page), and/or late."""
+               delay: float = 0.0, status: int = 200, after: int = 0) -> None:
+        """Make `times` calls to path, after `after` more, answer errcode (or HTTP status), or late."""
         with self.mutex:
-            self.faults[normalise(path)].extend([Fault(errcode, delay, status)] * times)
+            queue = self.faults[normalise(path)]
+            queue.extend([None] * after)
+            queue.extend([Fault(errcode, delay, status)] * times)
 
     def take_fault(self, path: str) -> Fault | None:
-        """The next queued fault for path, if any."""
+        """The next queued fault for path, if any (None also for a call let through by `after`)."""
         with self.mutex:
             queue = self.faults.get(path)
             return queue.popleft() if queue else None
 
     def unfollow(self, openid: str) -> None:
-        """Tell the fake this user does not follow the account (43004)."""
-        self.unfollowed.add(openid)
+        """Tell the fake this user does not follow the account (43004, gone from user/get)."""
+        with self.mutex:
+            self.unfollowed.add(openid)
+            self.followers.pop(openid, None)
+
+    def follow(self, follower: FakeFollower) -> None:
+        """Make someone a follower (again): listed by user/get after everyone before them."""
+        with self.mutex:
+            self.unfollowed.discard(follower.openid)
+            self.followers[follower.openid] = follower
+            if follower.openid not in self.follow_position:
+                self.follow_position[follower.openid] = len(self.follow_order)
+                self.follow_order.append(follower.openid)
+
+    def add_template(self, template_id: str, title: str, keys: list[str]) -> None:
+        """Put a template in the account's list, its content naming keys as {{thing1.DATA}}."""
+        content = "\n".join(f"{key}：{{{{{key}.DATA}}}}" for key in keys)
+        with self.mutex:
+            self.template_list[template_id] = {
+                "template_id": template_id, "title": title, "primary_industry": "政府与公共事业",
+                "deputy_industry": "公共事业", "content": content, "example": ""}
+            self.templates = (self.templates or set()) | {template_id}
 
     def refuse(self, openid: str) -> None:
         """Tell the fake this user refused subscribe notifications (43101)."""

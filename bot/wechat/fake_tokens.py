@@ -16,6 +16,8 @@ def _credentials(fake: FakeWeChat, grant: Any, appid: Any, secret: Any) -> Answe
         return {"errcode": 40013, "errmsg": "invalid appid"}
     if fake.app_secret is not None and secret != fake.app_secret:
         return {"errcode": 40125, "errmsg": "invalid appsecret"}
+    if not fake.ip_whitelisted:
+        return {"errcode": 40164, "errmsg": "invalid ip 127.0.0.1, not in whitelist"}
     return None
 
 
