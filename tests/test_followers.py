@@ -204,3 +204,25 @@ def test_a_token_refused_twice_stops_with_a_sentence(sync_app: Flask,
     assert result.exit_code == 1
     assert "微信接口返回错误（错误码 40001" in result.stderr and "Traceback" not in result.output
     assert len(fake_wechat.calls_to("user/get")) == 2
+
+
+def test_an_unreachable_redis_stops_before_anything(
+        app_factory: Callable[[Settings], Flask], settings_factory: Callable[..., Settings],
+        fake_wechat: FakeWeChat) -> None:
+    settings = settings_factory(wechat=fake_wechat.override["wechat"],
+                                redis={"url": "redis://127.0.0.1:9/0", "socket_timeout_seconds": 0.2})
+    result = run_sync(app_factory(settings))
+
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "Error: 无法连接 Redis（存放 access token 和同步锁），同步没有开始：请检查 [redis] url 后重试。")
+    assert fake_wechat.calls == []
+
+
+def test_a_second_sync_while_one_runs_is_refused(sync_app: Flask, fake_wechat: FakeWeChat) -> None:
+    services: Services = sync_app.extensions["youthvoice"]
+    with services.store.lock("followers-sync", timeout=30, wait=0):
+        result = run_sync(sync_app)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "Error: 另一个 followers sync 正在运行，请等它结束后再试。"
+    assert fake_wechat.calls == []

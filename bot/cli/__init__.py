@@ -9,13 +9,13 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from bot.cli import (announce, chat, contest, core, experts, filing, followers, inbox, menu, orgs,
-                     push, scheduler, supervisor)
+from bot.cli import (announce, chat, check, contest, core, experts, filing, followers, inbox, menu,
+                     orgs, push, scheduler, supervisor)
 
 contest.group.add_command(announce.announce)
 GROUPS = (core.init_db, orgs.org, filing.filing, contest.group, experts.expert, push.push,
           supervisor.supervisor, scheduler.scheduler, inbox.inbox_group, chat.chat, menu.menu,
-          followers.followers)
+          followers.followers, check.check)
 
 
 def init_app(app: Flask) -> None:

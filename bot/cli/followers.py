@@ -9,8 +9,10 @@ from rich.console import Console
 from rich.progress import Progress
 
 from bot.cli.common import fail, services
+from bot.preflight import credentials_sentence
 from bot.services import Services
 from bot.store import Busy as LockBusy
+from bot.store import StoreUnavailable
 from bot.wechat.api import INFO_BATCH, FollowerInfo, WeChatClient
 from bot.wechat.errors import BadCredentials, BadOpenid, DailyQuota, Transport, WeChatError
 from core.texts import t
@@ -34,6 +36,8 @@ def sync(restart: bool) -> None:
             run = _sync_with_progress(svc, restart)
     except LockBusy:
         fail(t("followers.busy"))
+    except StoreUnavailable:
+        fail(t("followers.store_down"))
     click.echo(t("followers.done", created=run.created, updated=run.updated,
                  unfollowed=run.unfollowed, listed=run.listed))
     click.echo(run.listed)
@@ -102,9 +106,3 @@ def _refusal(exc: WeChatError, svc: Services, run_id: int) -> str:
         return t("followers.unreachable", message=exc.message, listed=listed)
     return t("followers.api_error", code=exc.code, message=exc.message, listed=listed)
 
-
-def credentials_sentence(exc: WeChatError) -> str:
-    """What a refused appid, secret or server IP means and how to fix it."""
-    if exc.code in (40013, 40125, 40164):
-        return t(f"wechat.credentials.{exc.code}", message=exc.message)
-    return t("wechat.credentials.other", code=exc.code, message=exc.message)

@@ -37,6 +37,12 @@ class TokenProvider:
             return current
         return self._refresh(stale=stale)
 
+    def fetch_now(self) -> str:
+        """Ask WeChat for a token even when one is stored: proves the appid, secret and IP work."""
+        token, expires_in = self._fetch(force=False)
+        self.store.put(self.key, token, ttl=self._ttl(expires_in))
+        return token
+
     def cached(self) -> str | None:
         """The token in the store, or None."""
         raw = self.store.get(self.key)
