@@ -2,22 +2,25 @@
 from __future__ import annotations
 
 import functools
-
 import hashlib
 import hmac
+import re
+import time
 from typing import Any
 
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
-from wechatpy.replies import ArticlesReply, TextReply
 
-from bot.context import Incoming, Reply
+from bot.context import Article, Incoming, Reply
 from core.settings import WechatSettings
 
 MAX_TEXT_BYTES = 2048
 MAX_ARTICLES = 8
+# Characters XML 1.0 cannot carry at all, even inside CDATA (C0 controls but tab and line breaks,
+# lone surrogates, U+FFFE/U+FFFF): dropped, since no parser on the other side would accept them.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 class BadRequest(ValueError):
@@ -126,15 +129,34 @@ def fit_text(text: str, limit: int = MAX_TEXT_BYTES) -> str:
     return head + "…"
 
 
+def cdata(text: str) -> str:
+    """Text as CDATA that keeps every character: a `]]>` inside is split across two sections."""
+    return "<![CDATA[" + NOT_XML.sub("", text).replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def element(name: str, text: str) -> str:
+    """One element whose text is CDATA."""
+    return f"<{name}>{cdata(text)}</{name}>"
+
+
 def render(reply: Reply | None, incoming: Incoming) -> bytes:
     """The passive reply's XML, or b"success" when there is nothing to say."""
     if reply is None or not (reply.text or reply.articles):
         return b"success"
-    ends = {"source": incoming.raw.get("ToUserName", ""), "target": incoming.openid}
+    head = (element("ToUserName", incoming.openid)
+            + element("FromUserName", incoming.raw.get("ToUserName", ""))
+            + f"<CreateTime>{int(time.time())}</CreateTime>")
     if not reply.articles:
-        return TextReply(content=fit_text(reply.text), **ends).render().encode()
-    out = ArticlesReply(**ends)
-    for a in reply.articles[: 1 if incoming.type != "event" else MAX_ARTICLES]:
-        out.add_article({"title": a.title, "description": a.description, "image": a.image,
-                         "url": a.url})
-    return out.render().encode()
+        body = element("MsgType", "text") + element("Content", fit_text(reply.text))
+    else:
+        body = _news(reply.articles[: 1 if incoming.type != "event" else MAX_ARTICLES])
+    return f"<xml>{head}{body}</xml>".encode()
+
+
+def _news(articles: tuple[Article, ...]) -> str:
+    """The news reply's fields for these articles."""
+    items = "".join("<item>" + element("Title", a.title) + element("Description", a.description)
+                    + element("PicUrl", a.image) + element("Url", a.url) + "</item>"
+                    for a in articles)
+    return (element("MsgType", "news") + f"<ArticleCount>{len(articles)}</ArticleCount>"
+            + f"<Articles>{items}</Articles>")

@@ -9,13 +9,12 @@ import secrets
 import time
 from typing import Any, Callable
 from urllib.parse import urlencode
-from xml.sax.saxutils import escape
 
 import xmltodict
 from wechatpy.crypto import WeChatCrypto
 
 from core.settings import Settings
-from bot.wechat.protocol import sign
+from bot.wechat.protocol import cdata, sign
 
 ACCOUNT = "gh_youthvoice"
 _msg_ids = itertools.count(int(time.time() * 1000) * 1000)
@@ -25,13 +24,13 @@ Transport = Callable[[str, str, bytes], tuple[int, bytes]]
 
 
 def message_xml(openid: str, fields: dict[str, Any], create_time: int) -> bytes:
-    """A plaintext message as WeChat sends it."""
-    parts = [f"<ToUserName><![CDATA[{ACCOUNT}]]></ToUserName>",
-             f"<FromUserName><![CDATA[{openid}]]></FromUserName>",
+    """A plaintext message as WeChat sends it: text in CDATA, a typed `]]>` split across two."""
+    parts = [f"<ToUserName>{cdata(ACCOUNT)}</ToUserName>",
+             f"<FromUserName>{cdata(openid)}</FromUserName>",
              f"<CreateTime>{create_time}</CreateTime>"]
     for key, value in fields.items():
         parts.append(f"<{key}>{value}</{key}>" if isinstance(value, int)
-                     else f"<{key}><![CDATA[{escape(str(value))}]]></{key}>")
+                     else f"<{key}>{cdata(str(value))}</{key}>")
     return ("<xml>" + "".join(parts) + "</xml>").encode()
 
 
