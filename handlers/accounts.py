@@ -11,6 +11,7 @@ from bot.context import Ctx, Incoming, Reply
 from core.texts import t
 from models.accounts import BindingCode, Role, User, redeem_code
 from models.experts import bind_expert
+from models.followers import QR_SCENE
 from models.orgs import bind_admin
 from models.supervision import bind_supervisor
 
@@ -51,13 +52,16 @@ def help(msg: Incoming, ctx: Ctx) -> Reply:
 
 
 def on_subscribe(msg: Incoming, ctx: Ctx) -> Reply:
-    """Record the follow (and its QR scene) and welcome the follower."""
+    """Record the follow (and its QR scene) and welcome the follower.
+
+    The scene is an operator's label (a poster, a town's code) and is never shown: a follower
+    would read `town_poster_3` or worse.
+    """
     user = ctx.user
     user.subscribed, user.subscribed_at, user.unsubscribed_at = True, ctx.now, None
-    scene = msg.event_key.removeprefix("qrscene_") if msg.event_key else ""
-    user.subscribe_scene = scene or user.subscribe_scene
+    scene = msg.event_key.removeprefix("qrscene_") if msg.event_key.startswith("qrscene_") else ""
     if scene:
-        return Reply(text=t("welcome.scene", scene=scene, help=help_text(ctx)))
+        user.subscribe_scene, user.qr_scene_str = QR_SCENE, scene[:64]
     return Reply(text=t("welcome", help=help_text(ctx)))
 
 

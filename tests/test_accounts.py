@@ -65,7 +65,8 @@ def test_subscribe_and_unsubscribe_are_recorded(sim: Simulator, services: Any, c
     sim.event("o_f", "unsubscribe")
     with services.db.session() as s:
         user = s.scalar(select(User).where(User.openid == "o_f"))
-        assert user.subscribe_scene == "town_poster" and not user.subscribed
+        assert (user.subscribe_scene, user.qr_scene_str) == ("ADD_SCENE_QR_CODE", "town_poster")
+        assert not user.subscribed
         assert user.subscribed_at == NOW and user.last_message_at == NOW + dt.timedelta(minutes=5)
         assert user.unsubscribed_at == NOW + dt.timedelta(days=1, minutes=5)
 

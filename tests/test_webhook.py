@@ -154,7 +154,7 @@ MESSAGE_TYPES: list[tuple[dict[str, Any], str]] = [
     ({"MsgType": "link", "Title": "t", "Description": "d", "Url": "http://x.invalid"}, "暂时只能处理文字消息"),
     ({"MsgType": "hologram", "Payload": "?"}, "暂时只能处理文字消息"),
     ({"MsgType": "event", "Event": "subscribe"}, "欢迎关注"),
-    ({"MsgType": "event", "Event": "subscribe", "EventKey": "qrscene_123"}, "欢迎通过“123”关注"),
+    ({"MsgType": "event", "Event": "subscribe", "EventKey": "qrscene_123"}, "欢迎关注东莞“青年之声”！"),
     ({"MsgType": "event", "Event": "SCAN", "EventKey": "123", "Ticket": "t"}, ""),
     ({"MsgType": "event", "Event": "unsubscribe"}, ""),
     ({"MsgType": "event", "Event": "CLICK", "EventKey": "HELP"}, "您可以发送以下文字"),

@@ -2,7 +2,6 @@
 
 TEXTS: dict[str, str] = {
     "welcome": "欢迎关注东莞“青年之声”！\n{help}",
-    "welcome.scene": "欢迎通过“{scene}”关注东莞“青年之声”！\n{help}",
     "help.header": "您可以发送以下文字：",
     "help.youth": "【项目】本月重磅项目展示\n【投票 N】为第 N 号项目点赞\n【排行】点赞排行榜\n"
                   "【规则】点赞规则\n【订阅结果】评选结果公布时通知我\n【专家榜】本季度优秀专家",
