@@ -88,13 +88,13 @@ def check_store(svc: Services) -> Check:
 def read_policy(client: redis.Redis) -> str:
     """The server's maxmemory-policy, from CONFIG GET, else INFO (managed Redis may hide CONFIG)."""
     try:
-        config: Mapping[str, Any] | None = client.config_get("maxmemory-policy")
+        config: Mapping[Any, Any] | None = client.config_get("maxmemory-policy")
     except redis.ResponseError:
         config = None
     return eviction_policy(config, None if config else client.info("memory"))
 
 
-def eviction_policy(config: Mapping[str, Any] | None, info: Mapping[str, Any] | None) -> str:
+def eviction_policy(config: Mapping[Any, Any] | None, info: Mapping[Any, Any] | None) -> str:
     """The policy named by a CONFIG GET answer, else by INFO memory; "" when neither names it."""
     for answer, key in ((config, "maxmemory-policy"), (info, "maxmemory_policy")):
         value = (answer or {}).get(key)

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from click.testing import Result
@@ -14,7 +15,6 @@ from bot.services import Services
 from bot.store import connect
 from bot.wechat.fake_state import FakeWeChat
 from core.settings import Settings
-from tests.support_wechat import fake_settings
 
 RESULT_FIELDS = {"project": "thing1", "result": "thing2", "month": "time3"}
 
@@ -88,11 +88,11 @@ CREDENTIALS = [
     ({"app_id": "wx_not_this_one"}, None,
      "AppID 不正确（错误码 40013）：请核对设置 [wechat] app_id 与公众平台“设置与开发 → 基本配置”中的开发者ID(AppID)。"),
     ({"app_secret": "not-the-secret"}, None,
-     "AppSecret 不正确（错误码 40125）：请核对设置 [wechat] app_secret；忘记时可在公众平台“基本配置”重置，"
-     "重置后旧密钥立即失效。"),
+     ("AppSecret 不正确（错误码 40125）：请核对设置 [wechat] app_secret；忘记时可在公众平台“基本配置”重置，"
+      "重置后旧密钥立即失效。")),
     ({}, "no whitelist",
-     "本服务器的 IP 不在公众平台的 IP 白名单中（错误码 40164）：请在“设置与开发 → 基本配置 → IP白名单”中加入"
-     "本服务器的出口 IP（invalid ip 127.0.0.1, not in whitelist）。"),
+     ("本服务器的 IP 不在公众平台的 IP 白名单中（错误码 40164）：请在“设置与开发 → 基本配置 → IP白名单”中加入"
+      "本服务器的出口 IP（invalid ip 127.0.0.1, not in whitelist）。")),
 ]
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 from click.testing import Result
@@ -17,7 +17,7 @@ from models.followers import FollowerSync
 from tests.support_wechat import fake_settings
 
 EPOCH = 1_500_000_000  # the fake followers' first follow time (2017-07-14)
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def follower(number: int) -> FakeFollower:
@@ -85,7 +85,7 @@ def test_25000_followers_over_three_pages_then_again_after_unfollows(
     assert [c.query.get("next_openid", "") for c in pages] == ["", "o_f09999", "o_f19999",
                                                                "o_f24999"]
     batches = fake_wechat.sent("user/info/batchget")
-    assert len(batches) == 250 and {len(c.body["user_list"]) for c in batches} == {100}
+    assert len(batches) == 250 and {len((c.body or {})["user_list"]) for c in batches} == {100}
     rows = users(sync_app)
     assert len(rows) == 25_001
     assert sum(u.subscribed for u in rows.values()) == 25_000
@@ -190,7 +190,7 @@ def test_a_refused_token_is_refreshed_once_and_the_pass_goes_on(
     assert result.exit_code == 0, result.output
     assert result.stdout.strip().splitlines()[-1] == "3"
     assert [c.errcode for c in fake_wechat.calls_to("user/info/batchget")] == [40001, 0]
-    forced = [c.body["force_refresh"] for c in fake_wechat.sent("stable_token")]
+    forced = [(c.body or {})["force_refresh"] for c in fake_wechat.sent("stable_token")]
     assert forced == [False, True]
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import xml.etree.ElementTree as ET
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -101,7 +102,7 @@ def test_review_reason_my_filings_and_the_review_notice(wx: Chat, fake_wechat: F
 
     assert Sender(wx.services).run().counts["sent"] == 1
     (sent,) = fake_wechat.sent("message/template/send")
-    values = [v["value"] for v in sent.body["data"].values()]
+    values = [v["value"] for v in (sent.body or {})["data"].values()]
     assert f"名{HOSTILE}" in values and f"理由{HOSTILE}" in values
 
 
@@ -136,7 +137,7 @@ def test_a_late_reply_goes_out_as_sent(wx: Chat, fake_wechat: FakeWeChat) -> Non
     wx.services.late_reply("o_late", Reply(text=f"迟到的回复{HOSTILE}"), cause="m1")
     assert Sender(wx.services).run().counts["sent"] == 1
     (sent,) = fake_wechat.sent("message/custom/send")
-    assert sent.body["text"]["content"] == f"迟到的回复{HOSTILE}"
+    assert (sent.body or {})["text"]["content"] == f"迟到的回复{HOSTILE}"
 
 
 INCOMING = Incoming(openid="o_x", type="text", create_time=0, text="", event="", event_key="",

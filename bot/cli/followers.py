@@ -14,7 +14,13 @@ from bot.services import Services
 from bot.store import Busy as LockBusy
 from bot.store import StoreUnavailable
 from bot.wechat.api import INFO_BATCH, FollowerInfo, WeChatClient
-from bot.wechat.errors import BadCredentials, BadOpenid, DailyQuota, Transport, WeChatError
+from bot.wechat.errors import (
+    BadCredentials,
+    BadOpenid,
+    DailyQuota,
+    Transport,
+    WeChatError,
+)
 from core.texts import t
 from models.followers import FollowerSync, Listed, finish_sync, open_sync, record_page
 
@@ -66,7 +72,7 @@ def sync_pass(svc: Services, run: FollowerSync,
         page = svc.api.list_followers(cursor)
         if page.is_end:
             break
-        listed = _describe(svc.api, page.openids, lambda n: advance(n, page.total))
+        listed = _describe(svc.api, page.openids, page.total, advance)
         with svc.db.session() as s:
             record_page(s, run.id, listed, page.next_openid, page.total)
         cursor = page.next_openid
@@ -74,20 +80,20 @@ def sync_pass(svc: Services, run: FollowerSync,
         return finish_sync(s, run.id, svc.now())
 
 
-def _describe(api: WeChatClient, openids: list[str],
-              advance: Callable[[int], object]) -> list[Listed]:
+def _describe(api: WeChatClient, openids: list[str], total: int,
+              advance: Callable[[int, int], object]) -> list[Listed]:
     """Follow time and scene of a page's followers, 100 a call; unfollowers in between dropped."""
     out: list[Listed] = []
     for start in range(0, len(openids), INFO_BATCH):
         infos = api.followers_info(openids[start:start + INFO_BATCH])
         out += [_listed(info) for info in infos if info.subscribed]
-        advance(min(INFO_BATCH, len(openids) - start))
+        advance(min(INFO_BATCH, len(openids) - start), total)
     return out
 
 
 def _listed(info: FollowerInfo) -> Listed:
     """A follower's WeChat record as the domain takes it."""
-    when = (dt.datetime.fromtimestamp(info.subscribe_time, dt.timezone.utc)
+    when = (dt.datetime.fromtimestamp(info.subscribe_time, dt.UTC)
             if info.subscribe_time else None)
     return Listed(info.openid, when, info.subscribe_scene, info.qr_scene_str)
 

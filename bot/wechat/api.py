@@ -4,15 +4,16 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import requests
 
-from core.settings import Settings
 from bot.store import Store
 from bot.wechat.errors import TOKEN_CODES, BadData, check
 from bot.wechat.token import JSON_HEADERS, TokenProvider
 from bot.wechat.transport import request_json
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 DUPLICATE_MASS = 45065  # a mass send with this clientmsgid exists; WeChat names its msg_id

@@ -7,14 +7,15 @@ from __future__ import annotations
 import itertools
 import secrets
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 import xmltodict
 from wechatpy.crypto import WeChatCrypto
 
-from core.settings import Settings
 from bot.wechat.protocol import cdata, sign
+from core.settings import Settings
 
 ACCOUNT = "gh_youthvoice"
 _msg_ids = itertools.count(int(time.time() * 1000) * 1000)

@@ -7,11 +7,11 @@ import time
 
 import requests
 
-from core.settings import WechatSettings
 from bot.store import Busy as LockBusy
 from bot.store import Store
 from bot.wechat.errors import Transport, check
 from bot.wechat.transport import TRANSPORT_CODE, request_json
+from core.settings import WechatSettings
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.05  # how often a waiter re-reads the store while another process refreshes

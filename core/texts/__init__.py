@@ -4,7 +4,18 @@ Each journey keeps its sentences in a module of this package; `t(key, **values)`
 """
 from __future__ import annotations
 
-from core.texts import contest, core, dialog, experts, filing, golive, menu, push, sheets, supervisor
+from core.texts import (
+    contest,
+    core,
+    dialog,
+    experts,
+    filing,
+    golive,
+    menu,
+    push,
+    sheets,
+    supervisor,
+)
 
 _MODULES = (core, dialog, menu, filing, contest, experts, push, supervisor, sheets, golive)
 
