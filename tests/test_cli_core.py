@@ -39,7 +39,8 @@ def test_chat_talks_through_the_webhook(app: Flask, services: Any) -> None:
     script = "帮助\n/click HELP\n/subscribe poster\n/image\n/openid o_second\n你好\n/quit\n"
     result = app.test_cli_runner().invoke(args=["chat", "--openid", "o_first"], input=script)
     assert result.exit_code == 0
-    assert result.output.count("您可以发送以下文字") >= 3 and "欢迎通过“poster”关注" in result.output
+    assert result.output.count("您可以发送以下文字") >= 3 and "欢迎关注东莞“青年之声”！" in result.output
+    assert "poster" not in result.output  # the scene is never shown
     assert "暂时只能处理文字消息" in result.output and "没有理解“你好”" in result.output
     from sqlalchemy import text
     with services.db.engine.connect() as conn:
