@@ -1,13 +1,16 @@
 """`flask --app wsgi followers sync`: WeChat's follower list recorded in bulk, resumably."""
 from __future__ import annotations
 
+import collections
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from click.testing import Result
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bot.services import Services
 from bot.wechat.fake_state import FakeFollower, FakeWeChat
@@ -45,6 +48,22 @@ def run_sync(app: Flask, *args: str) -> Result:
         return app.test_cli_runner().invoke(args=["followers", "sync", *args])
 
 
+@contextmanager
+def count_statements(app: Flask) -> Iterator[list[str]]:
+    """The SQL statements the app's engine runs inside the block (an executemany counts once)."""
+    seen: list[str] = []
+    engine = app.extensions["youthvoice"].db.engine
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(statement.split(None, 1)[0])
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
 def users(app: Flask) -> dict[str, User]:
     """Every recorded user, by openid."""
     services: Services = app.extensions["youthvoice"]
@@ -72,7 +91,10 @@ def test_25000_followers_over_three_pages_then_again_after_unfollows(
         fake_wechat.follow(follower(number))
     seed_users(sync_app, dt.datetime(2026, 1, 1, tzinfo=UTC))
 
-    result = run_sync(sync_app)
+    with count_statements(sync_app) as statements:
+        result = run_sync(sync_app)
+    # Bulk writes: per page one INSERT, one UPDATE and a SELECT per 1,000 openids; never per row.
+    assert collections.Counter(statements) == {"SELECT": 30, "UPDATE": 6, "INSERT": 4}
 
     assert result.exit_code == 0, result.output
     lines = result.stdout.strip().splitlines()
