@@ -109,7 +109,7 @@ def test_one_name_for_each_support() -> None:
     assert [support_name(r.intention) for r in results] == ["设计大赛", "重磅活动发布", "文化品支持",
                                                              "活动联动支持", "培训支持"]
     assert short_line(results) == ("设计大赛✓2017-11；重磅活动发布✓；文化品支持✓约25份；"
-                                   "活动联动支持✓可联合主办；培训支持✓含课程与讲师")
+                                   "活动联动支持✓联合主办；培训支持✓含讲师")
     assert all(r.short.startswith(support_name(r.intention)) for r in results)
 
 
