@@ -13,7 +13,14 @@ from models.campaign import Window, filing_window
 from models.filing import FilingItem, scale_bounds
 from models.filing_ops import items_of_user, org_name_of, submit_filing
 from models.orgs import orgs_of
-from models.support import UNCONDITIONAL, Basis, assess, assess_item, short_line, support_name
+from models.support import (
+    UNCONDITIONAL,
+    Basis,
+    assess,
+    assess_item,
+    short_line,
+    support_name,
+)
 
 
 def window_refusal(ctx: Ctx) -> str | None:

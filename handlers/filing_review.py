@@ -13,11 +13,18 @@ from bot.wechat.protocol import MAX_TEXT_BYTES, fit_text
 from core.texts import t
 from handlers.filing import activity_text
 from models.filing import FilingItem, FilingReview, ReviewState
-from models.filing_ops import (ReviewConflict, ReviewError, count_pending, latest_review,
-                               org_name_of, pending_items, review_item)
+from models.filing_ops import (
+    ReviewConflict,
+    ReviewError,
+    count_pending,
+    latest_review,
+    org_name_of,
+    pending_items,
+    review_item,
+)
 from models.support import assess_item, short_line, support_name
 
-DECISION = re.compile(r"^(改为)?(通过|驳回)\s*(\d+)\s*(.*)$", re.S)
+DECISION = re.compile(r"^(改为)?(通过|驳回)\s*(\d+)\s*(.*)$", re.DOTALL)
 SHOW = re.compile(r"^审核\s*(\d+)$")
 REASON_MAX = 200  # the review_reason column's size
 STATES = {"通过": ReviewState.APPROVED, "驳回": ReviewState.REJECTED}

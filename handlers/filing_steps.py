@@ -10,6 +10,7 @@ import re
 import warnings
 
 import cn2an
+
 from bot.context import Ctx
 from bot.dialog import Invalid, Prompt, State, Step
 from core.texts import t

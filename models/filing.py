@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship

@@ -11,8 +11,8 @@ and a registration loop that feeds actual numbers).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Callable
 
 from core.settings import SupportSettings
 from core.texts import t

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from typing import Callable
+from collections.abc import Callable
 
 from flask import Flask
 from sqlalchemy import select

@@ -5,12 +5,25 @@ import dataclasses
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from core.settings import SupportSettings
 from models.filing import Intention
-from models.support import (Actuals, Basis, assess, contest_support, goods_quantity, goods_support,
-                            heavy_support, linkage_support, short_line, support_name, training_support)
+from models.support import (
+    Actuals,
+    Basis,
+    assess,
+    contest_support,
+    goods_quantity,
+    goods_support,
+    heavy_support,
+    linkage_support,
+    short_line,
+    support_name,
+    training_support,
+)
 from tests.support import make_settings
 
 RULES = make_settings("sqlite://", "memory://rules").support
