@@ -20,7 +20,7 @@ from models.orgs import Organisation, orgs_of
 from models.support import support_name
 from models.towns import resolve_town
 
-ORG_CLIP = 20  # summaries must fit one 2048-byte reply
+ORG_CLIP = 16  # summaries must fit one 2048-byte reply
 ONLINE_WORDS = {"线上", "网上", "在线", "online"}
 TYPE_WORDS = {"1": ActivityType.OFFLINE, "线下": ActivityType.OFFLINE, "线下活动": ActivityType.OFFLINE,
               "2": ActivityType.ONLINE_TOPIC, "线上": ActivityType.ONLINE_TOPIC,
@@ -195,7 +195,7 @@ def show_time(value: dict[str, str]) -> str:
     """The normalised activity time; one day also gets its weekday, to check 下周三 and the like."""
     if value["start"] != value["end"]:
         return value["text"]
-    return f"{value['text']}（{weekday_name(dt.date.fromisoformat(value['start']))}）"
+    return f"{value['text']} {weekday_name(dt.date.fromisoformat(value['start']))}"
 
 
 def show_scale(value: int | dict[str, int]) -> str:

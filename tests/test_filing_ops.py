@@ -136,7 +136,7 @@ def test_worst_case_summary_fits_one_reply(shown: str, end: str) -> None:
     """The most a summary can hold (limits from settings) still fits WeChat's 2048 bytes."""
     settings = make_settings("sqlite://", "memory://summary")
     limits = settings.filing
-    record = activity("名" * limits.name_max_chars, scale=99999,
+    record = activity("名" * limits.name_max_chars, scale={"low": limits.scale_max - 1, "high": limits.scale_max},
                       intentions=("contest", "heavy", "goods", "linkage", "training"),
                       location="地" * limits.location_max_chars,
                       description="简" * limits.description_max_chars,

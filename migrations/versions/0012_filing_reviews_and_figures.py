@@ -43,9 +43,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Revert this revision."""
-    with op.batch_alter_table('filing_items', schema=None) as batch_op:
-        batch_op.drop_column('actual_interactions')
-        batch_op.drop_column('scale_low')
+    # The history goes first: SQLite rebuilds filing_items, which its foreign key refers to.
     with op.batch_alter_table('filing_reviews', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_filing_reviews_item_id'))
     op.drop_table('filing_reviews')
+    with op.batch_alter_table('filing_items', schema=None) as batch_op:
+        batch_op.drop_column('actual_interactions')
+        batch_op.drop_column('scale_low')
