@@ -38,21 +38,23 @@ def pending(msg: Incoming, ctx: Ctx) -> Reply:
     items = pending_items(ctx.session, ctx.settings.filing.review_list_shown)
     if not items:
         return Reply(text=t("filing.review.none"))
-    total = count_pending(ctx.session)
-    footer = t("filing.review.footer", example=items[0].id)
-    blocks: list[str] = []
-    for item in items:
-        block = _list_block(ctx, item)
-        more = t("filing.review.more", n=total - len(blocks) - 1) if total > len(blocks) + 1 else ""
-        trial = "\n".join([t("filing.review.head", n=len(blocks) + 1, total=total), *blocks, block,
-                           more, footer])
-        if blocks and len(trial.encode()) > MAX_TEXT_BYTES:
+    total, footer = count_pending(ctx.session), t("filing.review.footer", example=items[0].id)
+    blocks = [_list_block(ctx, item) for item in items]
+    text = _list_text(blocks[:1], total, footer)
+    for n in range(2, len(blocks) + 1):
+        longer = _list_text(blocks[:n], total, footer)
+        if len(longer.encode()) > MAX_TEXT_BYTES:
             break
-        blocks.append(block)
+        text = longer
+    return Reply(text=fit_text(text))
+
+
+def _list_text(blocks: list[str], total: int, footer: str) -> str:
+    """The 审核 reply showing these blocks, counting the pending ones left out."""
     rest = total - len(blocks)
     lines = [t("filing.review.head", n=len(blocks), total=total), *blocks]
     lines += [t("filing.review.more", n=rest)] if rest else []
-    return Reply(text=fit_text("\n".join([*lines, footer])))
+    return "\n".join([*lines, footer])
 
 
 def _list_block(ctx: Ctx, item: FilingItem) -> str:

@@ -242,9 +242,6 @@ def _date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-WEEKDAY_NAMES = "一二三四五六日"
-
-
 def weekday_name(day: dt.date) -> str:
-    """周一 .. 周日."""
-    return "周" + WEEKDAY_NAMES[day.weekday()]
+    """The day's weekday as the echo shows it: 周一 .. 周日."""
+    return t("filing.weekdays").split("|")[day.weekday()]

@@ -27,6 +27,7 @@ TEXTS: dict[str, str] = {
     "filing.invalid.name": "活动名称不能为空，且不超过 {max} 字，例如：青年创业分享沙龙。",
     "filing.invalid.time": "没有看懂这个时间，请按例子回复，例如：{day}下午2点、{iso} 14:00 或 {range}{relative}。",
     "filing.example.relative": "；也可以回复“{words}”",
+    "filing.weekdays": "周一|周二|周三|周四|周五|周六|周日",
     "filing.example.relative_words": "明天下午2点|3天后|下周三上午9点",
     "filing.invalid.time_date": "没有{month}月{dayn}日这一天，请检查后重新回复，例如：{day}。",
     "filing.invalid.time_clock": "时刻不正确，请用 0 到 23 点，例如：{day}下午2点 或 {iso} 14:00。",
