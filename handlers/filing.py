@@ -10,10 +10,17 @@ from core.texts import t
 from handlers.filing_steps import HEAD, STEPS, org_name, org_value
 from models.accounts import Role
 from models.campaign import Window, filing_window
-from models.filing import FilingItem
+from models.filing import FilingItem, scale_bounds
 from models.filing_ops import items_of_user, org_name_of, submit_filing
 from models.orgs import orgs_of
-from models.support import Basis, assess, assess_item, short_line
+from models.support import (
+    UNCONDITIONAL,
+    Basis,
+    assess,
+    assess_item,
+    short_line,
+    support_name,
+)
 
 
 def window_refusal(ctx: Ctx) -> str | None:
@@ -48,12 +55,14 @@ def summary_head(ctx: Ctx, state: State) -> str:
 
 
 def record_support(ctx: Ctx, state: State, record: State) -> str:
-    """The support verdicts of one drafted activity, on its expected scale."""
+    """The verdicts of one drafted activity's conditional supports, on its planned scale."""
     if "scale" not in record or "intentions" not in record or "time" not in record:
         return ""
-    basis = Basis(scale=record["scale"], month=record["time"]["start"][:7])
-    results = assess(basis, record["intentions"], ctx.settings.support)
-    return t("filing.support.line", line=short_line(results))
+    basis = Basis(scale=scale_bounds(record["scale"])[1], month=record["time"]["start"][:7])
+    # 设计大赛 and 重磅活动发布 are granted to all who apply (row 9 lists them): room for the rest.
+    results = [r for r in assess(basis, record["intentions"], ctx.settings.support)
+               if r.intention not in UNCONDITIONAL]
+    return t("filing.support.line", line=short_line(results)) if results else ""
 
 
 def submit(ctx: Ctx, state: State) -> str:
@@ -103,7 +112,7 @@ def my_filings(msg: Incoming, ctx: Ctx) -> Reply:
 def activity_text(ctx: Ctx, item: FilingItem) -> str:
     """One activity in 我的申报."""
     lines = [t("filing.mine.item", id=item.id, name=item.name, org=org_name_of(ctx.session, item),
-               time=item.time_text, scale=item.scale, state=t(f"filing.state.{item.review_state}"))]
+               time=item.time_text, scale=item.scale_text, state=t(f"filing.state.{item.review_state}"))]
     if item.review_reason:
         lines.append(t("filing.mine.reason", reason=item.review_reason))
     lines.append(t("filing.support.line", line=short_line(assess_item(item, ctx.settings.support))))
@@ -117,10 +126,11 @@ def _one_filing(ctx: Ctx, item_id: int) -> Reply:
     if item is None or item.filing.org_id not in mine:
         return Reply(text=t("filing.mine.unknown", id=item_id))
     lines = [activity_text(ctx, item).rsplit("\n", 1)[0]]
-    if item.actual_participants is not None or item.actual_registrations is not None:
-        lines.append(t("filing.mine.actual", participants=_dash(item.actual_participants),
-                       registrations=_dash(item.actual_registrations)))
-    lines += [f"  · {t('filing.intention.' + r.intention)}：{r.reason}"
+    figures = (item.actual_participants, item.actual_registrations, item.actual_interactions)
+    if any(v is not None for v in figures):
+        lines.append(t("filing.mine.actual", participants=_dash(figures[0]),
+                       registrations=_dash(figures[1]), interactions=_dash(figures[2])))
+    lines += [f"  · {support_name(r.intention)}：{r.reason}"
               for r in assess_item(item, ctx.settings.support)]
     return Reply(text="\n".join(lines))
 

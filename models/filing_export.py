@@ -15,7 +15,7 @@ from core.texts import t
 from models.filing import FilingItem
 from models.filing_ops import export_items
 from models.orgs import Organisation
-from models.support import assess_item
+from models.support import assess_item, support_name
 
 # (header, column width in characters): the form's nine columns, then ours.
 COLUMNS: tuple[tuple[str, int], ...] = (
@@ -36,12 +36,13 @@ def export_rows(session: Session, month: str | None, rules: SupportSettings,
 def _row(n: int, item: FilingItem, org: Organisation, rules: SupportSettings,
          tz: ZoneInfo) -> list[object]:
     """The cells of one activity."""
-    intentions = "、".join(t(f"filing.intention.{v}") for v in item.intentions)
+    intentions = "、".join(support_name(v) for v in item.intentions)
     description = item.description + (f"\n方案：{item.plan_url}" if item.plan_url else "")
-    eligibility = "\n".join(f"{t('filing.intention.' + r.intention)}：{r.reason}"
+    eligibility = "\n".join(f"{support_name(r.intention)}：{r.reason}"
                             for r in assess_item(item, rules))
     filed_at = item.filing.filed_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-    return [n, item.town, item.name, item.time_text, item.location, item.scale,
+    scale: object = item.scale if item.scale_low is None else item.scale_text  # a range stays text
+    return [n, item.town, item.name, item.time_text, item.location, scale,
             t(f"filing.type.{item.activity_type}"), description, intentions, org.name, filed_at,
             t(f"filing.state.{item.review_state}"), eligibility, item.review_reason or "", item.id]
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from core.texts import t
 from models.accounts import User
-from models.filing import Filing, FilingItem, ReviewState
+from models.filing import Filing, FilingItem, FilingReview, ReviewState, scale_bounds
 from models.orgs import OrgAdmin, Organisation, admin_openids
 from models.outbox import Channel, enqueue
 
@@ -48,37 +48,69 @@ def submit_filing(session: Session, *, token: str, org_id: int, user: User,
 def item_from(seq: int, record: dict[str, Any]) -> FilingItem:
     """One row of the form from a dialog record."""
     when = record["time"]
+    low, planned = scale_bounds(record["scale"])
     return FilingItem(seq=seq, town=record["town"], name=record["name"], time_text=when["text"],
                       starts_on=dt.date.fromisoformat(when["start"]),
                       ends_on=dt.date.fromisoformat(when["end"]), location=record["location"],
-                      scale=record["scale"], activity_type=record["type"],
+                      scale=planned, scale_low=low, activity_type=record["type"],
                       description=record["description"], plan_url=record.get("plan"),
                       intentions=list(record["intentions"]), review_state=ReviewState.PENDING)
 
 
+class ReviewConflict(ReviewError):
+    """A decision other than the one in force, not given as a change (e.g. 通过 after 驳回)."""
+
+    def __init__(self, current: FilingReview) -> None:
+        super().__init__(f"activity {current.item_id} is already {current.decision}")
+        self.current = current
+
+
+def latest_review(item: FilingItem) -> FilingReview | None:
+    """The decision in force on an activity, or None while it waits."""
+    if not item.reviews and item.review_state != ReviewState.PENDING:
+        # A decision written without its history row (rows made before the history existed).
+        item.reviews.append(FilingReview(decision=item.review_state, comment=item.review_reason,
+                                         reviewer=item.reviewed_by or "", changed=False,
+                                         decided_at=item.reviewed_at or item.filing.filed_at))
+    return item.reviews[-1] if item.reviews else None
+
+
 def review_item(session: Session, item_id: int, state: ReviewState, reason: str, reviewer: str,
-                now: dt.datetime, template: str) -> tuple[FilingItem, bool]:
-    """Record a decision and tell the organisation's admins in the same transaction."""
+                now: dt.datetime, template: str, *, change: bool = False) -> tuple[FilingItem, bool]:
+    """Record a decision (kept in the history) and tell the organisation's admins, once.
+
+    The same decision again records and queues nothing (True only when something was recorded);
+    another decision is a change only when `change` says so, else ReviewConflict.
+    """
     item = session.get(FilingItem, item_id, with_for_update=True)
     if item is None:
         raise ReviewError(f"no activity {item_id}")
     if state == ReviewState.REJECTED and not reason:
         raise ReviewError("a rejection needs a reason")
-    if item.review_state == state and (item.review_reason or "") == reason:
-        return item, False  # the same decision again: nothing new to tell
+    current = latest_review(item)
+    if current is not None and current.decision == state:
+        return item, False  # the same decision again: the first one and its comment stand
+    if current is not None and not change:
+        raise ReviewConflict(current)
+    review = FilingReview(decision=state, comment=reason or None, reviewer=reviewer, decided_at=now,
+                          changed=current is not None)
+    item.reviews.append(review)
     item.review_state, item.review_reason = state, reason or None
     item.reviewed_by, item.reviewed_at = reviewer, now
-    _notify(session, item, template, now)
+    session.flush()  # the review's id names its notices
+    _notify(session, item, review, template, now)
     return item, True
 
 
-def _notify(session: Session, item: FilingItem, template: str, now: dt.datetime) -> None:
-    """Queue the review result for every admin of the organisation."""
-    data = {"thing1": _fit(item.name), "phrase2": t(f"filing.state.{item.review_state}"),
-            "thing3": _fit(item.review_reason or t("filing.review.no_reason"))}
-    stamp = int(now.timestamp())
+def _notify(session: Session, item: FilingItem, review: FilingReview, template: str,
+            now: dt.datetime) -> None:
+    """Queue one decision's result for every admin of the organisation (keyed by the decision)."""
+    state = t(f"filing.state.{review.decision}")
+    data = {"thing1": _fit(item.name),
+            "phrase2": t("filing.review.changed_phrase", state=state) if review.changed else state,
+            "thing3": _fit(review.comment or t("filing.review.no_reason"))}
     for openid in admin_openids(session, item.filing.org_id):
-        enqueue(session, key=f"review:{item.id}:{stamp}:{openid}", purpose="filing.review",
+        enqueue(session, key=f"review:{item.id}:{review.id}:{openid}", purpose="filing.review",
                 openid=openid, channel=Channel.TEMPLATE, now=now,
                 payload={"template": template, "data": data, "url": ""})
 
@@ -90,8 +122,8 @@ def _fit(text: str) -> str:
 
 
 def record_actuals(session: Session, item_id: int, participants: int | None,
-                   registrations: int | None) -> FilingItem:
-    """Record an activity's actual participation; the support rules then use it."""
+                   registrations: int | None, interactions: int | None = None) -> FilingItem:
+    """Record an activity's actual figures (each kept apart); the support rules then use them."""
     item = session.get(FilingItem, item_id)
     if item is None:
         raise ReviewError(f"no activity {item_id}")
@@ -99,6 +131,8 @@ def record_actuals(session: Session, item_id: int, participants: int | None,
         item.actual_participants = participants
     if registrations is not None:
         item.actual_registrations = registrations
+    if interactions is not None:
+        item.actual_interactions = interactions
     return item
 
 
@@ -108,6 +142,12 @@ def items_of_user(session: Session, user: User, limit: int) -> list[FilingItem]:
     stmt = (select(FilingItem).join(Filing).where(Filing.org_id.in_(orgs))
             .order_by(Filing.filed_at.desc(), Filing.id.desc(), FilingItem.seq).limit(limit))
     return list(session.scalars(stmt))
+
+
+def count_pending(session: Session) -> int:
+    """How many activities wait for review."""
+    stmt = select(func.count()).select_from(FilingItem).where(FilingItem.review_state == ReviewState.PENDING)
+    return session.scalar(stmt) or 0
 
 
 def pending_items(session: Session, limit: int) -> list[FilingItem]:

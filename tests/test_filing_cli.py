@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from openpyxl import Workbook, load_workbook
-from sqlalchemy import select
+from openpyxl import load_workbook
+from sqlalchemy import func, select
 
 from bot.services import Services
-from models.filing import FilingItem
+from models.filing import FilingItem, FilingReview
 from models.outbox import OutboxMessage
+from tests.support import TZ, Clock
 from tests.support_filing import activity, create_filing
 
 FORM = ["序号", "镇街", "活动名称", "活动时间", "活动地点", "活动规模", "活动类型", "活动简介", "申请意向"]
@@ -79,10 +81,11 @@ def test_review_notifies_and_actuals_reapply(app: Flask, services: Services, fil
     assert run(app, "filing", "review", "1", "--reject").exit_code == 1       # a reason is needed
     assert run(app, "filing", "review", "99", "--approve").exit_code == 1
     result = run(app, "filing", "review", "1", "--approve", "--reason", "很好")
-    assert result.exit_code == 0 and "已通过" in result.output
+    assert result.exit_code == 0
+    assert result.output.strip() == "活动 1“青年创业沙龙”：已通过，已通知组织管理员"
     result = run(app, "filing", "actuals", "1", "--participants", "90", "--registrations", "60")
     assert result.exit_code == 0
-    assert "✗ 文化品支持" in result.output and "实际报名 60 人" in result.output
+    assert "✗ 文化品支持：实际参与 90 人" in result.output and "实际报名 60 人" in result.output
     assert run(app, "filing", "actuals", "1").exit_code == 1
     with services.db.session() as s:
         item = s.get(FilingItem, 1)
@@ -91,3 +94,74 @@ def test_review_notifies_and_actuals_reapply(app: Flask, services: Services, fil
         outbox = s.scalars(select(OutboxMessage)).all()
         assert [m.payload["template"] for m in outbox] == ["review_result"]
         assert outbox[0].payload["data"]["thing1"] == "青年创业沙龙"
+
+
+def test_review_again_and_change(app: Flask, services: Services, filed: None, clock: Clock) -> None:
+    """The same decision is 'already'; another needs --change and is notified once."""
+    clock.set(dt.datetime(2017, 11, 12, 9, 0, tzinfo=TZ))
+    assert run(app, "filing", "review", "1", "--approve", "--reason", "很好").exit_code == 0
+    again = run(app, "filing", "review", "1", "--approve", "--reason", "再次")
+    assert again.exit_code == 0
+    assert again.output.strip() == "活动 1“青年创业沙龙”已于 2017-11-12 09:00 通过（未变化，未重复通知）"
+    flip = run(app, "filing", "review", "1", "--reject", "--reason", "时间冲突")
+    assert flip.exit_code == 1
+    assert "Error: 活动 1 已于 2017-11-12 09:00 通过；如确要改为驳回，请加 --change" in flip.output
+    assert "Traceback" not in flip.output
+    changed = run(app, "filing", "review", "1", "--reject", "--reason", "时间冲突", "--change")
+    assert changed.output.strip() == "活动 1“青年创业沙龙”：由已通过改为已驳回，已通知组织管理员"
+    assert run(app, "filing", "review", "1", "--reject", "--reason", "x", "--change").exit_code == 0
+    with services.db.session() as s:
+        decisions = [(r.decision, r.comment) for r in s.scalars(select(FilingReview).order_by(FilingReview.id))]
+        assert decisions == [("approved", "很好"), ("rejected", "时间冲突")]
+        assert s.scalar(select(func.count()).select_from(OutboxMessage)) == 2
+        assert s.get(FilingItem, 1).review_reason == "时间冲突"
+
+
+def test_registrations_zero_on_a_planned_3000(app: Flask, services: Services) -> None:
+    """--registrations 0 stays registrations: co-hosting (planned 3000) stays, goods and the post go."""
+    with services.db.session() as s:
+        create_filing(s, records=[activity("万人长跑", scale=3000,
+                                           intentions=("goods", "linkage", "training"))])
+    result = run(app, "filing", "actuals", "1", "--registrations", "0")
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert lines[0] == "活动 1 已记录实际人数（参与 -，报名 0，互动用户 -；预计规模 3000），重新核定："
+    assert lines[1] == "✗ 文化品支持：实际报名 0 人，未超过 100 人：暂不符合文化品支持（需超过 100 人）"
+    assert lines[2].startswith("✓ 活动联动支持：预计规模 3000 人，超过 200 人：可申请")
+    assert lines[2].endswith("；实际报名 0 人，未超过 50 人：暂不能推荐至“青春东莞”汇总推文或文末海报（需报名超过 50 人）")
+    assert lines[3].startswith("✓ 培训支持：预计规模 3000 人，达到 50 人")
+    result = run(app, "filing", "actuals", "1", "--interactions", "420")
+    assert "✓ 文化品支持：实际互动用户 420 人，超过 100 人：可申请文化品约 30 份" in result.output
+    with services.db.session() as s:
+        item = s.get(FilingItem, 1)
+        assert (item.scale, item.actual_participants, item.actual_registrations,
+                item.actual_interactions) == (3000, None, 0, 420)
+
+
+def test_export_creates_a_missing_folder(app: Flask, filed: None, tmp_path: Path) -> None:
+    """--out into folders that do not exist yet: they are made and the file written."""
+    out = tmp_path / "新建" / "十一月" / "form.xlsx"
+    result = run(app, "filing", "export", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == f"已导出 3 个活动到 {out}"
+    assert load_workbook(out).active.max_row == 4
+
+
+def test_export_unwritable_place_is_one_line(app: Flask, filed: None, tmp_path: Path) -> None:
+    """A folder that cannot be made (a file is in the way): one line on stderr, exit 1."""
+    (tmp_path / "blocker").write_text("x")
+    result = run(app, "filing", "export", "--out", str(tmp_path / "blocker" / "form.csv"))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and result.exception is not None
+    assert f"无法写入 {tmp_path / 'blocker' / 'form.csv'}：" in result.output
+
+
+def test_export_keeps_a_scale_range(app: Flask, services: Services, tmp_path: Path) -> None:
+    """A range filed as 150-200 stays the range in the form; a single scale stays a number."""
+    with services.db.session() as s:
+        create_filing(s, records=[activity("范围", scale={"low": 150, "high": 200}), activity("单个")])
+    out = tmp_path / "form.xlsx"
+    assert run(app, "filing", "export", "--out", str(out)).exit_code == 0
+    rows = list(load_workbook(out).active.iter_rows(values_only=True))
+    assert [r[5] for r in rows[1:]] == ["150-200", 150]
+

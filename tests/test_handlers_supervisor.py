@@ -24,10 +24,10 @@ SHILONG = """【石龙】督导数据（截至 2017-11-20 10:00）
 组织：共 4 个（镇街团委 1、青年之家 1、组织用户 2），已绑定管理员的 2 个
 本期申报（活动期 2017-11-01 至 2017-12-31）：4 份，活动 5 个（待审核 1、已通过 3、已驳回 1）
 支持资格（未驳回的活动，符合/申请）：
-  文化品 1/1，共 15 件
-  活动联动 1/1（其中合办 1）
-  培训 1/1（其中课程与讲师支持 1）
-  重磅发布 0 个，设计大赛 2 个
+  文化品支持 1/1，共 15 件
+  活动联动支持 1/1（其中合办 1）
+  培训支持 1/1（其中课程与讲师支持 1）
+  重磅活动发布 0 个，设计大赛 2 个
 大赛 2017-11（投票中）：本镇街 2/3 个项目，有效票 3 票
   第1名 1号 项目1 2票
   第2名 3号 项目3 1票
@@ -148,7 +148,7 @@ def test_an_empty_town(app: Flask, settings: Settings, clock: Clock) -> None:
     lines = sim.text("o_sup", "督导")[1].splitlines()
     assert lines[1] == t("supervisor.orgs.none")
     assert lines[2].endswith("0 份，活动 0 个（待审核 0、已通过 0、已驳回 0）")
-    assert "  文化品 0/0，共 0 件" in lines
+    assert "  文化品支持 0/0，共 0 件" in lines
     assert lines[-2:] == [t("supervisor.contest.none"), t("supervisor.unfiled.none")]
 
 
