@@ -1,7 +1,7 @@
 """filing review history, scale ranges and interacting users
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-01
 """
 from alembic import op
@@ -10,7 +10,7 @@ import models.base
 
 
 revision = '0012'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
