@@ -16,6 +16,12 @@ from bot.store import connect
 from bot.wechat.fake_state import FakeWeChat
 from core.settings import Settings
 
+def newest_revision() -> str:
+    """The newest migration file's revision, read from the file names (0010_..., 0012_...)."""
+    versions = Path(__file__).resolve().parent.parent / "migrations" / "versions"
+    return max(p.name.split("_", 1)[0] for p in versions.glob("[0-9]*_*.py"))
+
+
 RESULT_FIELDS = {"project": "thing1", "result": "thing2", "month": "time3"}
 
 
@@ -65,7 +71,7 @@ def test_everything_passes_against_the_fake(app_factory: Callable[[Settings], Fl
     assert list(got) == ["设置", "数据库", "Redis", "微信凭据", "模板 contest_result",
                          "模板 results_ready", "菜单"]
     assert all(line.startswith("[通过] ") for line in got.values())
-    assert got["数据库"] == "[通过] 数据库：可以连接，已迁移到最新版本 0010。"
+    assert got["数据库"] == f"[通过] 数据库：可以连接，已迁移到最新版本 {newest_revision()}。"
     assert got["微信凭据"] == "[通过] 微信凭据：AppID wx2c2769f8efd9abc2 可以获取 access token。"
     assert got["模板 contest_result"] == (
         "[通过] 模板 contest_result：存在（评选结果通知），字段 thing1、thing2、time3 齐全。")
@@ -189,7 +195,7 @@ def test_a_database_without_the_schema(app_factory: Callable[[Settings], Flask],
 
     assert result.exit_code == 1
     assert lines(result)["数据库"] == (
-        "[失败] 数据库：表结构不是最新（当前 无，最新 0010）：请运行 flask --app wsgi init-db。")
+        f"[失败] 数据库：表结构不是最新（当前 无，最新 {newest_revision()}）：请运行 flask --app wsgi init-db。")
 
 
 def test_an_unreachable_database(app_factory: Callable[[Settings], Flask],
