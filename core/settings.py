@@ -1,16 +1,20 @@
 """Typed settings loaded from TOML and validated at start-up.
 
-The sections live in core/settings_sections.py and the typed validation in core/settings_loader.py;
-this module assembles them and is what the rest of the bot imports.
+The operator's file holds only what it changes: it is laid over the documented defaults
+(config.example.toml). The sections live in core/settings_sections.py, the typed validation in
+core/settings_loader.py and the cross-checks in core/settings_checks.py; this module assembles
+them and is what the rest of the bot imports.
 """
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import tomllib
 from pathlib import Path
 from typing import Any
 
+from core.settings_checks import check_all
 from core.settings_loader import SettingsError, build
 # The sections are re-exported: the rest of the bot imports them from here.
 from core.settings_sections import (  # noqa: F401
@@ -53,29 +57,45 @@ class Settings:
         return bool(self.wechat.encoding_aes_key)
 
 
-def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """Pick the settings file: explicit, $YOUTHVOICE_CONFIG, ./config.toml, else the example."""
+def config_path(explicit: str | os.PathLike[str] | None = None) -> Path | None:
+    """The operator's file: explicit, $YOUTHVOICE_CONFIG, ./config.toml; None = defaults only."""
     if explicit:
         return Path(explicit)
     if os.environ.get("YOUTHVOICE_CONFIG"):
         return Path(os.environ["YOUTHVOICE_CONFIG"])
     local = Path.cwd() / "config.toml"
-    return local if local.exists() else EXAMPLE_CONFIG
+    return local if local.exists() else None
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """Read a TOML file, turning syntax errors into a SettingsError."""
+    """Read a TOML file, turning a missing file or a syntax error into a SettingsError."""
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
-    except FileNotFoundError as exc:
-        raise SettingsError(f"settings file {path} does not exist") from exc
+    except FileNotFoundError:
+        raise SettingsError("settings.file_missing", path=path) from None
     except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"settings file {path} is not valid TOML: {exc}") from exc
+        raise SettingsError("settings.bad_toml", path=path, detail=exc) from None
+
+
+@functools.cache
+def _defaults() -> dict[str, Any]:
+    """The documented defaults, read once."""
+    return read_toml(EXAMPLE_CONFIG)
+
+
+def defaults() -> dict[str, Any]:
+    """A fresh copy of the documented defaults (config.example.toml)."""
+    return merge({}, _defaults())
+
+
+def known_jobs() -> frozenset[str]:
+    """The scheduled jobs the documented defaults name (the only names [scheduler.jobs] takes)."""
+    return frozenset(_defaults()["scheduler"]["jobs"])
 
 
 def merge(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
-    """Deep-merge override tables into base (used by tests and env overrides)."""
+    """Deep-merge override tables into base (the operator's file over the defaults)."""
     out = dict(base)
     for key, value in overrides.items():
         if isinstance(value, dict) and isinstance(out.get(key), dict):
@@ -96,12 +116,13 @@ def env_overrides() -> dict[str, Any]:
 
 
 def settings_from_dict(data: dict[str, Any]) -> Settings:
-    """Validate a raw table into Settings."""
+    """Validate a complete raw table into Settings."""
     settings = build(Settings, data, "")
     _check_aes_key(settings.wechat.encoding_aes_key)
     _check_experts(settings.experts)
     _check_contest(settings.contest)
     _check_supervisor(settings.supervisor)
+    check_all(settings, known_jobs())
     return settings
 
 
@@ -117,10 +138,9 @@ def _check_contest(c: ContestSettings) -> None:
               "burst_window_minutes": c.burst_window_minutes >= 1,
               "burst_baseline_hours": c.burst_baseline_hours >= 1,
               "reply_max_bytes": 200 <= c.reply_max_bytes <= 2048}
-    checks["alert_template"] = c.alert_channel != "template" or bool(c.alert_template)
     for key, ok in checks.items():
         if not ok:
-            raise SettingsError(f"setting contest.{key} is out of range")
+            raise SettingsError("settings.range", key=f"contest.{key}")
 
 
 def _check_supervisor(s: SupervisorSettings) -> None:
@@ -129,34 +149,36 @@ def _check_supervisor(s: SupervisorSettings) -> None:
               "name_chars": s.name_chars >= 4}
     for key, ok in checks.items():
         if not ok:
-            raise SettingsError(f"setting supervisor.{key} is out of range")
+            raise SettingsError("settings.range", key=f"supervisor.{key}")
 
 
 def _check_aes_key(key: str) -> None:
     """An EncodingAESKey is empty (plaintext mode) or exactly 43 characters."""
     if key and len(key) != 43:
-        raise SettingsError("setting wechat.encoding_aes_key must be 43 characters or empty")
+        raise SettingsError("settings.aes_key", key="wechat.encoding_aes_key")
 
 
 def _check_experts(experts: ExpertSettings) -> None:
     """The score stays within 0..100 only with non-negative weights that sum to 1."""
     if min(experts.weight_answers, experts.weight_rate) < 0 or \
             abs(experts.weight_answers + experts.weight_rate - 1) > 1e-9:
-        raise SettingsError("settings experts.weight_answers and experts.weight_rate must be "
-                            ">= 0 and sum to 1")
+        raise SettingsError("settings.weights", key="experts.weight_answers", other="experts.weight_rate")
     for key in ("min_answers", "top_n"):
         if getattr(experts, key) < 1:
-            raise SettingsError(f"setting experts.{key} must be at least 1")
+            raise SettingsError("settings.at_least", key=f"experts.{key}", min=1)
     if experts.smoothing_m < 0:
-        raise SettingsError("setting experts.smoothing_m must be >= 0")
+        raise SettingsError("settings.at_least", key="experts.smoothing_m", min=0)
     for key in ("evaluate_day", "quarter_day"):
         if not 1 <= getattr(experts, key) <= 28:
-            raise SettingsError(f"setting experts.{key} must be a day 1..28")
+            raise SettingsError("settings.day", key=f"experts.{key}")
 
 
 def load_settings(path: str | os.PathLike[str] | None = None,
                   overrides: dict[str, Any] | None = None) -> Settings:
-    """Load, override and validate the settings."""
-    data = read_toml(config_path(path))
+    """Lay the operator's file (if any), the environment and overrides over the defaults; validate."""
+    data = defaults()
+    chosen = config_path(path)
+    if chosen is not None and chosen.resolve() != EXAMPLE_CONFIG.resolve():
+        data = merge(data, read_toml(chosen))
     data = merge(merge(data, env_overrides()), overrides or {})
     return settings_from_dict(data)

@@ -84,7 +84,7 @@ class AnnounceSettings:
 
 @dataclasses.dataclass(frozen=True)
 class ReminderSettings:
-    filing_deadline: dt.date | None
+    # The deadline itself is [campaign] filing_deadline: one deadline for the form and the reminders.
     days_before: list[int]
     template: str
 

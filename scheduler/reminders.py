@@ -26,19 +26,17 @@ def stage(deadline: dt.date, today: dt.date, days_before: list[int]) -> int | No
 
 def filing_reminder(services: Services, now: dt.datetime) -> None:
     """Queue one reminder per stage to the admins of every organisation without a filing."""
-    cfg = services.settings.reminders
-    if cfg.filing_deadline is None:
-        return
-    current = stage(cfg.filing_deadline, now.astimezone(services.tz).date(), cfg.days_before)
+    cfg, deadline = services.settings.reminders, services.settings.campaign.filing_deadline
+    current = stage(deadline, now.astimezone(services.tz).date(), cfg.days_before)
     if current is None:
         return
     payload = {"template": cfg.template,
-               "data": {"title": t("push.reminder.title"), "deadline": f"{cfg.filing_deadline}",
+               "data": {"title": t("push.reminder.title"), "deadline": f"{deadline}",
                         "note": t("push.reminder.note")}}
     with services.db.session() as session:
         for org_id in session.scalars(select(Organisation.id).where(
                 ~exists().where(Filing.org_id == Organisation.id)).order_by(Organisation.id)):
             for openid in admin_openids(session, org_id):
-                enqueue(session, key=f"remind:{cfg.filing_deadline}:{current}:{openid}",
+                enqueue(session, key=f"remind:{deadline}:{current}:{openid}",
                         purpose="filing.reminder", openid=openid, channel=Channel.TEMPLATE,
                         payload=payload, now=now)

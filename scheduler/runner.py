@@ -7,7 +7,7 @@ import logging
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.services import Services
-from core.settings import SettingsError
+from core.settings_checks import check_crontab
 from bot.store import Busy
 from models.jobs import JobRun, job_run
 from scheduler.jobs import Job
@@ -18,10 +18,7 @@ TICK = dt.timedelta(microseconds=1)
 
 def trigger(services: Services, job: Job) -> CronTrigger:
     """The job's crontab from the settings, in the scheduler's time zone."""
-    try:
-        return CronTrigger.from_crontab(job.cron, timezone=services.tz)
-    except ValueError as exc:
-        raise SettingsError(f"setting scheduler.jobs.{job.name} is not a valid crontab: {exc}") from exc
+    return check_crontab(f"scheduler.jobs.{job.name}", job.cron, services.tz)
 
 
 def next_due(services: Services, job: Job, covered_until: dt.datetime) -> dt.datetime | None:

@@ -32,7 +32,7 @@ def test_reminders_go_to_organisations_without_a_filing_once(
         fake_wechat: FakeWeChat) -> None:
     """Filed organisations are left alone; a second run the same day queues nothing new."""
     settings = push_settings(settings_factory, fake_wechat,
-                             reminders={"filing_deadline": "2017-11-17"})
+                             campaign={"filing_deadline": "2017-11-17"})
     services = push_services(app_factory, settings, now=dt.datetime(2017, 11, 14, 9, tzinfo=TZ))
     with services.db.session() as s:
         create_org(s, "石龙团委", "石龙", admins=("o_a",))

@@ -43,17 +43,18 @@ def test_youthvoice_config_names_the_file(monkeypatch: pytest.MonkeyPatch, tmp_p
                                          ("admins", "openids"), ("scheduler", "mode"), ("accounts", "dedupe_ttl_seconds")])
 def test_missing_key_is_named(section: str, key: str) -> None:
     """Start-up stops and names the missing key."""
-    with pytest.raises(SettingsError, match=f"{section}.{key} is missing"):
+    with pytest.raises(SettingsError, match=f"缺少设置项 {section}.{key}$"):
         settings_from_dict(_without(read_toml(EXAMPLE_CONFIG), section, key))
 
 
 @pytest.mark.parametrize("section,key,value,message", [
-    ("wechat", "token", 5, "wechat.token must be of type str"),
-    ("admins", "openids", "o_1", "admins.openids must be a list"),
-    ("scheduler", "mode", "sometimes", "scheduler.mode must be one of"),
-    ("wechat", "encoding_aes_key", "short", "encoding_aes_key must be 43 characters"),
-    ("accounts", "binding_max_failures_per_hour", True, "must be an integer"),
-    ("wechat", "reply_deadline_seconds", "4", "must be of type float"),
+    ("wechat", "token", 5, "设置项 wechat.token 的类型应为 str"),
+    ("admins", "openids", "o_1", "设置项 admins.openids 应为列表"),
+    ("scheduler", "mode", "sometimes", "设置项 scheduler.mode 只能取 embedded | external | off"),
+    ("wechat", "encoding_aes_key", "short", "设置项 wechat.encoding_aes_key 应为 43 个字符"),
+    ("accounts", "binding_max_failures_per_hour", True, "设置项 accounts.binding_max_failures_per_hour 应为整数"),
+    ("wechat", "reply_deadline_seconds", "4", "设置项 wechat.reply_deadline_seconds 的类型应为 float"),
+    ("campaign", "filing_opens", 20171110, "设置项 campaign.filing_opens 应为日期 YYYY-MM-DD"),
 ])
 def test_malformed_key_is_named(section: str, key: str, value: object, message: str) -> None:
     """Start-up stops and names the malformed key."""
@@ -66,7 +67,7 @@ def test_malformed_key_is_named(section: str, key: str, value: object, message: 
 def test_broken_toml_is_reported(tmp_path: Path) -> None:
     """A file that is not TOML says so, with its path."""
     (tmp_path / "bad.toml").write_text("[wechat\ntoken=", encoding="utf-8")
-    with pytest.raises(SettingsError, match="not valid TOML"):
+    with pytest.raises(SettingsError, match="bad.toml 不是有效的 TOML"):
         load_settings(tmp_path / "bad.toml")
 
 

@@ -13,11 +13,12 @@ from core.texts import (
     golive,
     menu,
     push,
+    settings,
     sheets,
     supervisor,
 )
 
-_MODULES = (core, dialog, menu, filing, contest, experts, push, supervisor, sheets, golive)
+_MODULES = (core, dialog, menu, filing, contest, experts, push, supervisor, sheets, golive, settings)
 
 
 def _merge() -> dict[str, str]:
