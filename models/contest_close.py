@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.settings import ContestSettings
+from core.texts import t
 from models.contest_fraud import record
 from models.contest_rank import Standing, final_board, tally
 from models.contest_rounds import (ContestError, Entry, Round, RoundState, entries, get_round,
@@ -36,6 +37,25 @@ class Results:
     def winners(self) -> tuple[Standing, ...]:
         """The winning entries in rank order."""
         return tuple(s for s in self.standings if s.winner)
+
+
+def check_closable(row: Round, now: dt.datetime, tz: dt.tzinfo) -> None:
+    """Refuse to close a round whose voting has not ended yet (the winners would be premature)."""
+    if row.state != RoundState.VOTING or row.closes_at is None or now >= row.closes_at:
+        return
+    closes = f"{row.closes_at.astimezone(tz) - dt.timedelta(seconds=1):%Y-%m-%d %H:%M:%S}"
+    if row.opens_at is not None and now < row.opens_at:
+        raise ContestError(t("contest.close.not_open", month=row.month, closes=closes,
+                             opens=f"{row.opens_at.astimezone(tz):%Y-%m-%d %H:%M}"))
+    raise ContestError(t("contest.close.still_open", month=row.month, closes=closes))
+
+
+def check_voidable(row: Round) -> None:
+    """Refuse to void votes of a round that is not voting (a closed count is frozen)."""
+    if row.state in (RoundState.CLOSED, RoundState.ANNOUNCED):
+        raise ContestError(t("contest.void.closed", month=row.month))
+    if row.state != RoundState.VOTING:
+        raise ContestError(t("contest.void.not_open", month=row.month))
 
 
 def close_round(session: Session, month: str, c: ContestSettings, now: dt.datetime,

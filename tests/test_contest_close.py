@@ -115,7 +115,7 @@ def test_close_twice_and_votes_after_close(app2: Flask, clock: Clock) -> None:
         create_round(s, services.settings, entries=2)
     votes(services, {1: 1})
     clock.set(at("2017-11-20 12:00"))
-    first = cli(app2, "close", "2017-11").output.strip().splitlines()[-1]
+    first = cli(app2, "close", "2017-11", "--force").output.strip().splitlines()[-1]
     assert cli(app2, "close", "2017-11").output.strip().splitlines()[-1] == first
     from bot.wechat.simulator import Simulator, flask_transport
     sim = Simulator(services.settings, flask_transport(app2.test_client()), clock=clock)

@@ -12,7 +12,7 @@ from bot.cli.contest_status import print_status
 from bot.cli.imports import fail_import
 from core.texts import t
 from models import contest, contest_board
-from models.contest_close import entry_of
+from models.contest_close import check_closable, check_voidable, entry_of
 from models.contest_fraud import VoidScope, blacklist_add, blacklist_remove, void_votes
 from models.contest_rounds import (ContestError, candidates, default_window, explicit_window,
                                    shortlist as make_shortlist)
@@ -36,15 +36,15 @@ def group() -> None:
 def shortlist(month: str, item_ids: tuple[int, ...], first: dt.datetime | None,
               last: dt.datetime | None) -> None:
     """List the month's candidates, or fix the showcase from ITEM_IDs (numbered 1..N in order)."""
+    _check_days(first, last)
     svc = services()
     c = svc.settings.contest
     with session() as s:
         if not item_ids:
             _list_candidates(s, month, c.shortlist_size)
             return
-        window = (explicit_window(first.date(), last.date(), svc.tz) if first and last
-                  else default_window(month, c.voting_opens_day, c.voting_closes_day, svc.tz))
         try:
+            window = _window(month, first, last)
             row = make_shortlist(s, month, list(item_ids), c.shortlist_size, window, svc.now())
         except ContestError as exc:
             fail(str(exc))
@@ -53,6 +53,24 @@ def shortlist(month: str, item_ids: tuple[int, ...], first: dt.datetime | None,
         click.echo(f"{month} 入围 {len(item_ids)} 个项目；投票时间 {window[0]:%Y-%m-%d %H:%M} 至 "
                    f"{window[1] - dt.timedelta(seconds=1):%Y-%m-%d %H:%M:%S}")
         click.echo(row.id)
+
+
+def _check_days(first: dt.datetime | None, last: dt.datetime | None) -> None:
+    """Both voting days given in order, or neither (the settings' default days)."""
+    if (first is None) != (last is None):
+        fail(t("contest.shortlist.first_only"))
+    if first is not None and last is not None and last < first:
+        fail(t("contest.shortlist.window_reversed", first=f"{first:%Y-%m-%d}", last=f"{last:%Y-%m-%d}"))
+
+
+def _window(month: str, first: dt.datetime | None,
+            last: dt.datetime | None) -> tuple[dt.datetime, dt.datetime]:
+    """The voting window from the given days, else from the settings' days of the month."""
+    svc = services()
+    c = svc.settings.contest
+    if first is None or last is None:
+        return default_window(month, c.voting_opens_day, c.voting_closes_day, svc.tz)
+    return explicit_window(first.date(), last.date(), svc.tz)
 
 
 def _list_candidates(s: object, month: str, size: int) -> None:
@@ -66,11 +84,14 @@ def _list_candidates(s: object, month: str, size: int) -> None:
 @group.command("close")
 @click.argument("month", type=MONTH)
 @click.option("--by", help="操作人")
-def close(month: str, by: str | None) -> None:
+@click.option("--force", is_flag=True, help="投票尚未结束也强制结束本期（会提前定出入选项目）")
+def close(month: str, by: str | None, force: bool) -> None:
     """End voting, rank, fix the winners and freeze the count; prints the file's SHA-256."""
     svc = services()
     try:
         with session() as s:
+            if not force:
+                check_closable(contest.round_of(s, month), svc.now(), svc.tz)
             results = contest.close_round(s, month, svc.settings.contest, svc.now(), _actor(by))
     except ContestError as exc:
         fail(str(exc))
@@ -99,6 +120,7 @@ def void(openid: str | None, entry: int | None, month: str | None, since: dt.dat
     with session() as s:
         try:
             row = contest.round_of(s, month)
+            check_voidable(row)
             entry_id = entry_of(s, row.id, entry).id if entry is not None else None
         except ContestError as exc:
             fail(str(exc))

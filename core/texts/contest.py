@@ -64,4 +64,15 @@ TEXTS: dict[str, str] = {
     "contest.judge.repeated": "编号 {number} 与第 {first} 行重复",
     "contest.judge.bad_score": "评委得分应为 {min} 到 {max} 的数，实际为“{value}”",
     "contest.judge.done": "{month} 已导入 {count} 个项目的评委评分（权重 {weight}）",
+    "contest.close.not_open": "{month} 的投票还没有开始（{opens} 开始，{closes} 结束），现在结束会以 0 票定出入选项目。"
+                              "请在投票结束后再结束本期；确需提前结束请加 --force。",
+    "contest.close.still_open": "{month} 的投票还在进行中，{closes} 才结束，现在结束会提前定出入选项目。"
+                                "请在投票结束后再结束本期；确需提前结束请加 --force。",
+    "contest.void.closed": "{month} 已结束计票（票数已冻结并公布校验值），不能再作废选票。",
+    "contest.void.not_open": "{month} 还没有开始投票，没有可作废的选票。",
+    "contest.shortlist.first_only": "请同时给出 --first 和 --last（投票开始日和截止日），或两者都不给（按设置的默认时间）。",
+    "contest.shortlist.window_reversed": "投票截止日 --last {last} 早于开始日 --first {first}，请检查日期。",
+    "contest.rank.next": "发送“排行 {next}页”看下一页。",
+    "contest.rank.page": "（第 {page}/{pages} 页）",
+    "contest.rank.no_page": "没有第 {page} 页，排行榜共 {pages} 页。",
 }
