@@ -91,6 +91,7 @@ TABLE: list[Route] = [
     (contest.is_showcase, contest.showcase),
     (contest.is_vote, contest.vote),
     (text_is("排行", "排行榜"), contest.leaderboard),
+    (text_matches(r"排行榜?\s*第?\s*[0-9０-９]+\s*页"), contest.leaderboard),
     (text_is("规则", "投票规则"), contest.rules),
     (text_is("我的排名"), experts.my_rank),
     (text_is("专家榜"), experts.board),

@@ -128,13 +128,14 @@ def vote_help(msg: Incoming, ctx: Ctx) -> Reply:
 
 
 def leaderboard(msg: Incoming, ctx: Ctx) -> Reply:
-    """排行: the live board, or the final results with the frozen file's digest."""
+    """排行 [N页]: the live board, or the final results with the frozen file's digest."""
     row, c = _round(ctx), ctx.settings.contest
+    page = views.board_page(msg.text) if msg.type == "text" else 1
     if row.state in (contest.RoundState.CLOSED, contest.RoundState.ANNOUNCED):
         results = contest.results(ctx.session, row.month)
-        return Reply(text=views.final_board_text(results, c, c.judges_weight > 0))
+        return Reply(text=views.final_board_text(results, c, c.judges_weight > 0, page))
     board = contest.board(ctx.session, ctx.store, row, _ttl(ctx))
-    return Reply(text=views.live_board_text(row, board, ctx.now, c))
+    return Reply(text=views.live_board_text(row, board, ctx.now, c, page))
 
 
 def rules(msg: Incoming, ctx: Ctx) -> Reply:

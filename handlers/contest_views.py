@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from core.settings import ContestSettings
 from core.texts import t
 from models.contest import Results, Round, RoundState, Standing
+
+RANK_PAGE = re.compile(r"^排行榜?\s*第?\s*(\d+)\s*页$")
 
 
 def utf8_len(text: str) -> int:
@@ -64,32 +68,46 @@ def showcase_page(month: str, pages: list[list[str]], page: int) -> str:
     return "\n".join(text)
 
 
-def live_board_text(row: Round, board: Sequence[Standing], now: dt.datetime, c: ContestSettings) -> str:
-    """The leaderboard during voting, cut to fit one reply."""
+def board_page(text: str) -> int:
+    """The page asked for by 排行 (1) or 排行 N页 (N)."""
+    match = RANK_PAGE.match(unicodedata.normalize("NFKC", text).strip())
+    return int(match.group(1)) if match else 1
+
+
+def live_board_text(row: Round, board: Sequence[Standing], now: dt.datetime, c: ContestSettings,
+                    page: int = 1) -> str:
+    """One page of the leaderboard during voting, each page within one reply."""
     header = t("contest.rank.header", month=row.month, time=f"{now:%m-%d %H:%M}")
     lines = [t("contest.rank.line", rank=s.rank, number=s.number, votes=s.votes,
                name=cut_chars(s.name, c.name_chars_in_lists)) for s in board]
-    return _fit(header, lines, [t("contest.rank.footer")], c.reply_max_bytes)
+    return _board_page(header, lines, [t("contest.rank.footer")], c.reply_max_bytes, page)
 
 
-def final_board_text(results: Results, c: ContestSettings, weighted: bool) -> str:
-    """The closed round's results with the winners starred and the frozen file's digest."""
+def final_board_text(results: Results, c: ContestSettings, weighted: bool, page: int = 1) -> str:
+    """One page of the closed round's results, winners starred, with the frozen file's digest."""
     winners = len(results.winners)
     header = t("contest.final.header", month=results.month, winners=winners)
     key = "contest.final.line_score" if weighted else "contest.final.line"
     lines = [t(key, star="★" if s.winner else "", rank=s.rank, number=s.number, votes=s.votes,
                score=f"{s.score:.1f}", name=cut_chars(s.name, c.name_chars_in_lists))
              for s in results.standings]
-    return _fit(header, lines, [t("contest.final.digest", digest=results.digest)], c.reply_max_bytes)
+    return _board_page(header, lines, [t("contest.final.digest", digest=results.digest)],
+                       c.reply_max_bytes, page)
 
 
-def _fit(header: str, lines: list[str], footer: list[str], budget: int) -> str:
-    """Header, as many lines as fit, a note when some were left out, and the footer."""
-    more = t("contest.rank.more", count=len(lines))
-    fixed = sum(utf8_len(p) + 1 for p in [header, *footer, more])
-    first = paginate(lines, budget - fixed)[0] if lines else []
-    body = first if len(first) == len(lines) else [*first, more]
-    return "\n".join([header, *body, *footer])
+def _board_page(header: str, lines: list[str], footer: list[str], budget: int, page: int) -> str:
+    """Page `page` of the board: header (with the page when there are several), lines, footer."""
+    marker, more = t("contest.rank.page", page=99, pages=99), t("contest.rank.next", next=99)
+    fixed = sum(utf8_len(p) + 1 for p in [header + marker, *footer, more])
+    pages = paginate(lines, budget - fixed)
+    if not 1 <= page <= len(pages):
+        return t("contest.rank.no_page", page=page, pages=len(pages))
+    if len(pages) > 1:
+        header += t("contest.rank.page", page=page, pages=len(pages))
+    text = [header, *pages[page - 1], *footer]
+    if page < len(pages):
+        text.append(t("contest.rank.next", next=page + 1))
+    return "\n".join(text)
 
 
 def rules_text(row: Round | None, month: str, c: ContestSettings, tz: ZoneInfo,

@@ -35,7 +35,6 @@ TEXTS: dict[str, str] = {
     "contest.rank.header": "{month} 点赞排行（截至 {time}）：",
     "contest.rank.line": "{rank}. {number}号 {name} {votes}票",
     "contest.rank.footer": "发送“投票 N”为项目点赞，“规则”查看投票规则。",
-    "contest.rank.more": "……共 {count} 个项目，发送“项目”查看全部。",
     "contest.final.header": "{month} 活动设计大赛最终结果（★ 为入选的 {winners} 个优秀项目）：",
     "contest.final.line": "{star}{rank}. {number}号 {name} {votes}票",
     "contest.final.line_score": "{star}{rank}. {number}号 {name} {votes}票 综合{score}",
