@@ -1,6 +1,7 @@
 """The outbox: every outgoing WeChat message is a row, queued in the causing transaction."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from enum import StrEnum
@@ -124,12 +125,28 @@ def mass_sends_since(session: Session, since: dt.datetime) -> int:
     return int(session.scalar(stmt) or 0)
 
 
-def requeue(session: Session, ids: list[int], now: dt.datetime) -> int:
+RETRYABLE = (Status.FAILED, Status.SKIPPED)
+
+
+@dataclasses.dataclass(frozen=True)
+class Requeued:
+    """What `push retry` did with each id: queued again, unknown, or in a state left alone."""
+
+    ids: tuple[int, ...]
+    missing: tuple[int, ...]
+    left: tuple[tuple[int, str], ...]    # (id, status) of messages that were not failed/skipped
+
+
+def requeue(session: Session, ids: list[int], now: dt.datetime) -> Requeued:
     """Put failed or skipped messages back in the queue as new (an operator fixed the cause)."""
-    rows = session.scalars(select(OutboxMessage).where(
-        OutboxMessage.id.in_(ids), OutboxMessage.status.in_((Status.FAILED, Status.SKIPPED))))
-    count = 0
-    for row in rows:
-        row.status, row.attempts, row.next_attempt_at = Status.QUEUED, 0, now
-        count += 1
-    return count
+    rows = {row.id: row for row in session.scalars(
+        select(OutboxMessage).where(OutboxMessage.id.in_(ids)).with_for_update())}
+    done: list[int] = []
+    for row in rows.values():
+        if row.status in RETRYABLE:
+            row.status, row.attempts, row.next_attempt_at = Status.QUEUED, 0, now
+            done.append(row.id)
+    unique = list(dict.fromkeys(ids))
+    return Requeued(ids=tuple(i for i in unique if i in done),
+                    missing=tuple(i for i in unique if i not in rows),
+                    left=tuple((i, rows[i].status) for i in unique if i in rows and i not in done))

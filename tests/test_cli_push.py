@@ -53,6 +53,40 @@ def test_push_retry_requeues_only_failed_messages(app: Flask, fake_wechat: FakeW
     assert len(fake_wechat.sent(TEMPLATE)) == 2
 
 
+def _cli_split(app: Flask, *args: str) -> tuple[int, str, str]:
+    """Exit status, stdout and stderr apart."""
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_push_retry_names_what_it_did_not_retry(app: Flask, fake_wechat: FakeWeChat) -> None:
+    """Unknown ids and messages not failed/skipped are named on stderr with the reason."""
+    services = app.extensions["youthvoice"]
+    queue_templates(services, 2)
+    fake_wechat.inject(TEMPLATE, errcode=40037)
+    _cli(app, "push", "run")
+    code, out, err = _cli_split(app, "push", "retry", "1", "2", "999", "1")
+    assert code == 0 and out.splitlines() == ["已重新排队 1 条：1。", "1"]
+    assert err.splitlines() == ["没有编号为 999 的消息，未重新排队（编号见 push status）。",
+                                "消息 2 的状态是“已发送”，只有“失败”或“已跳过”的消息才能重新排队，未重新排队。"]
+
+
+@pytest.mark.parametrize("ids", [("999",), ("1", "998", "999")])
+def test_push_retry_of_nothing_retryable_exits_1(app: Flask, fake_wechat: FakeWeChat,
+                                                ids: tuple[str, ...]) -> None:
+    """No message queued again: every id is explained and the exit status is 1."""
+    services = app.extensions["youthvoice"]
+    queue_templates(services, 1)        # message 1 is still queued: not failed, left alone
+    code, out, err = _cli_split(app, "push", "retry", *ids)
+    assert code == 1 and out == ""
+    missing = "、".join(i for i in ids if i != "1")
+    expected = [f"没有编号为 {missing} 的消息，未重新排队（编号见 push status）。"]
+    if "1" in ids:
+        expected.append("消息 1 的状态是“排队中”，只有“失败”或“已跳过”的消息才能重新排队，未重新排队。")
+    assert err.splitlines() == [*expected, "Error: 没有消息被重新排队。"]
+
+
 def test_push_status_on_an_empty_outbox(app: Flask) -> None:
     """Nothing queued: the table of zeros and no failures."""
     code, out = _cli(app, "push", "status")

@@ -7,7 +7,7 @@ from rich.progress import Progress
 from rich.table import Table
 from sqlalchemy import func, select
 
-from bot.cli.common import services, session
+from bot.cli.common import fail, services, session
 from bot.push.deliver import Outcome
 from bot.push.sender import Report, Sender
 from core.texts import CATALOG, t
@@ -53,9 +53,15 @@ def summary(report: Report) -> str:
 def retry(ids: tuple[int, ...]) -> None:
     """Queue failed or skipped messages again (after fixing the cause); prints how many."""
     with session() as s:
-        count = requeue(s, list(ids), services().now())
-    click.echo(f"已重新排队 {count} 条（只有“失败”或“已跳过”的消息会重新排队）。")
-    click.echo(count)
+        done = requeue(s, list(ids), services().now())
+    if done.missing:
+        click.echo(t("push.retry.missing", ids="、".join(map(str, done.missing))), err=True)
+    for message_id, state in done.left:
+        click.echo(t("push.retry.left", id=message_id, state=t(f"push.status.{state}")), err=True)
+    if not done.ids:
+        fail(t("push.retry.none"))
+    click.echo(t("push.retry.done", count=len(done.ids), ids="、".join(map(str, done.ids))))
+    click.echo(len(done.ids))
 
 
 @push.command("status")
