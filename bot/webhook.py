@@ -6,7 +6,7 @@ import time
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from bot import dispatch, inbox
+from bot import dispatch, health, inbox
 from bot.logs import clear_request
 from bot.services import Services
 from bot.wechat import protocol
@@ -97,9 +97,9 @@ def _answer(svc: Services, plain: bytes, waited: float) -> Response:
 
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
-    """Whether the database and the store answer."""
+    """Whether the database (migrated to the newest revision) and the store answer."""
     svc = services()
-    state = {"database": "ok" if svc.db.ping() else "down",
+    state = {"database": health.database_state(svc.db),
              "redis": "ok" if svc.store.ping() else "down"}
     ok = all(v == "ok" for v in state.values())
     return jsonify(status="ok" if ok else "degraded", **state), 200 if ok else 503
