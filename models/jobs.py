@@ -21,16 +21,15 @@ class JobRun(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
 
 
-def job_run(session: Session, name: str, now: dt.datetime) -> tuple[JobRun, bool]:
-    """The job's row, locked for this transaction; created (and True) on the job's first start."""
+def job_run(session: Session, name: str, since: dt.datetime) -> JobRun:
+    """The job's row, locked for this transaction; a job never run before is covered until `since`."""
     row = session.get(JobRun, name, with_for_update=True)
     if row is not None:
-        return row, False
-    # A new job has missed nothing: it starts counting from now, not from the epoch.
-    row = JobRun(name=name, covered_until=now)
+        return row
+    row = JobRun(name=name, covered_until=since)
     session.add(row)
     session.flush()
-    return row, True
+    return row
 
 
 def all_runs(session: Session) -> list[JobRun]:

@@ -57,16 +57,24 @@ def _run_locked(services: Services, job: Job) -> bool:
 
 
 def _start(services: Services, job: Job, now: dt.datetime) -> bool:
-    """Whether a run is due; the first start of a job only records the moment (nothing was missed)."""
+    """Whether a run is due; a job never run before counts from the start of today."""
     with services.db.session() as session:
-        row, created = job_run(session, job.name, now)
-        if created:
-            return False
+        row = job_run(session, job.name, first_cover(services, now))
         due = next_due(services, job, row.covered_until)
         if due is None or due > now:
             return False
         row.started_at = now
         return True
+
+
+def first_cover(services: Services, now: dt.datetime) -> dt.datetime:
+    """Where a new job's books start: just before today's midnight in the scheduler's zone.
+
+    A fresh install must make the day's runs that are already due once (marking them done unrun
+    would skip, say, today's reminders); runs of earlier days are not made up for a new job.
+    """
+    midnight = dt.datetime.combine(now.astimezone(services.tz).date(), dt.time(), services.tz)
+    return midnight - TICK
 
 
 def _finish(services: Services, job: Job, now: dt.datetime, ok: bool) -> None:

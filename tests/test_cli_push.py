@@ -1,6 +1,7 @@
 """`push run`, `push status`, `scheduler due` and `scheduler status` as an operator sees them."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Callable
 
 import pytest
@@ -8,6 +9,7 @@ from flask import Flask
 
 from core.settings import Settings
 from bot.wechat.fake_state import FakeWeChat
+from tests.support import Clock
 from tests.support_push import push_settings, queue_templates
 
 TEMPLATE = "message/template/send"
@@ -93,10 +95,18 @@ def test_push_status_on_an_empty_outbox(app: Flask) -> None:
     assert code == 0 and "排队中" in out and "47003" not in out
 
 
-def test_scheduler_due_and_status(app: Flask) -> None:
-    """The first `scheduler due` starts the jobs' books; status lists every registered job."""
+def test_scheduler_due_and_status(app: Flask, clock: Clock) -> None:
+    """The first `scheduler due` makes the day's due runs once; status lists every registered job."""
+    clock.set(dt.datetime(2017, 11, 14, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8))))
     code, out = _cli(app, "scheduler", "due")
-    assert code == 0 and "无到期任务" in out
+    # 09:30 on a Tuesday in the middle of the month: the minutely and ten-minutely jobs, today's
+    # 09:00 reminder and the daily expert jobs (which find nothing to do) are due; the 1st's are not
+    assert code == 0 and out.strip() == ("已运行：drain_inbox、drain_outbox、leaderboards、filing_reminder、"
+                                         "experts_monthly、experts_quarterly")
+    code, out = _cli(app, "scheduler", "due")
+    assert code == 0 and out.strip() == "已运行：无到期任务"
+    clock.advance(dt.timedelta(minutes=1))
+    assert _cli(app, "scheduler", "due")[1].strip() == "已运行：drain_inbox、drain_outbox"
     code, out = _cli(app, "scheduler", "status")
     assert code == 0 and "close_round" in out and "drain_outbox" in out
     assert "experts_monthly" in out and "experts_quarterly" in out

@@ -69,6 +69,41 @@ def test_down_over_a_month_end_closes_and_announces_once(services, clock) -> Non
         assert [r.runs for r in s.scalars(select(JobRun).order_by(JobRun.name))] == [1, 1]
 
 
+DEC1_11 = dt.datetime(2017, 12, 1, 11, 0, tzinfo=TZ)
+
+
+def test_fresh_install_runs_the_days_due_jobs_once(services, clock, app_factory) -> None:
+    """`scheduler due` first run at 11:00 on the 1st: the close and the announcement run, once."""
+    app = app_factory(services.settings)  # the command's own app, on the same backends and clock
+    clock.set(DEC1_11)
+    with app.app_context():
+        first = app.test_cli_runner().invoke(args=["scheduler", "due"])
+        again = app.test_cli_runner().invoke(args=["scheduler", "due"])
+    assert first.output.strip() == "已运行：close_round、announce"
+    assert again.output.strip() == "已运行：无到期任务"
+    assert _state(services) == RoundState.ANNOUNCED and _outbox(services) == 5
+    with services.db.session() as s:
+        assert [(r.name, r.runs) for r in s.scalars(select(JobRun).order_by(JobRun.name))] == [
+            ("announce", 1), ("close_round", 1)]
+
+
+def test_fresh_install_between_due_times_runs_nothing(services, clock) -> None:
+    """First start at 00:04 on the 1st: nothing was due yet today; at 00:05 the close runs."""
+    jobs = enabled_jobs(services)
+    clock.set(dt.datetime(2017, 12, 1, 0, 4, tzinfo=TZ))
+    assert [run_if_due(services, job) for job in jobs] == [False, False]
+    clock.set(dt.datetime(2017, 12, 1, 0, 5, tzinfo=TZ))
+    assert [run_if_due(services, job) for job in jobs] == [True, False]
+    assert _state(services) == RoundState.CLOSED
+
+
+def test_a_new_job_does_not_make_up_earlier_days(services, clock) -> None:
+    """First start on 3 December: the 1st's runs are not made up for a job that never ran."""
+    clock.set(DEC3)
+    assert not any(run_if_due(services, job) for job in enabled_jobs(services))
+    assert _state(services) == RoundState.VOTING
+
+
 def test_apscheduler_makes_up_missed_runs_at_start(services, clock) -> None:
     """The real scheduler, started after the month end, runs the missed jobs at once, in any order."""
     jobs = enabled_jobs(services)
