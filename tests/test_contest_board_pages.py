@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from flask import Flask
@@ -37,7 +37,7 @@ def board_app(app_factory: Callable[[Settings], Flask], settings_factory: Callab
 
 
 def _numbers(text: str) -> list[int]:
-    return [int(n) for n in re.findall(r"^★?\d+\. (\d+)号", text, flags=re.M)]
+    return [int(n) for n in re.findall(r"^★?\d+\. (\d+)号", text, flags=re.MULTILINE)]
 
 
 def _pages(sim: Simulator, limit: int) -> list[str]:
@@ -78,7 +78,7 @@ def test_final_board_of_30_is_paged(board_app: Flask, clock: Clock) -> None:
     pages = _pages(sim, services.settings.contest.reply_max_bytes)
     assert len(pages) == 2 and all(digest in p for p in pages)
     assert sorted(n for p in pages for n in _numbers(p)) == list(range(1, 31))
-    starred = [int(n) for p in pages for n in re.findall(r"^★\d+\. (\d+)号", p, flags=re.M)]
+    starred = [int(n) for p in pages for n in re.findall(r"^★\d+\. (\d+)号", p, flags=re.MULTILINE)]
     # 10 places; the tie at 4 votes at the cut admits every project with 4 or more votes
     assert sorted(starred) == [n for n in range(1, 31) if n % 7 >= 4]
 

@@ -1,8 +1,9 @@
 """Operators' mistakes with a round: closing too early, voiding a frozen count, half a window."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from flask import Flask

@@ -1,8 +1,8 @@
 """/healthz says when the database answers but its schema is missing or behind the code."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import sqlalchemy as sa
 from flask import Flask

@@ -13,8 +13,15 @@ from typing import Any
 
 import pytest
 
-from core.settings import EXAMPLE_CONFIG, PROJECT_ROOT, SettingsError, defaults, load_settings, merge
-from core.settings import settings_from_dict
+from core.settings import (
+    EXAMPLE_CONFIG,
+    PROJECT_ROOT,
+    SettingsError,
+    defaults,
+    load_settings,
+    merge,
+    settings_from_dict,
+)
 from core.settings_checks import cron_values
 
 MINIMAL = """\
@@ -102,7 +109,7 @@ def _flask(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
            if k not in ("DATABASE_URL", "REDIS_URL", "YOUTHVOICE_CONFIG")}
     env["PYTHONPATH"] = str(PROJECT_ROOT)
     return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=tmp_path,
-                          env=env, capture_output=True, text=True, timeout=120)
+                          env=env, capture_output=True, text=True, timeout=120, check=False)
 
 
 def test_init_db_runs_with_the_minimal_file(tmp_path: Path) -> None:
@@ -118,8 +125,8 @@ def test_init_db_runs_with_the_minimal_file(tmp_path: Path) -> None:
      "设置错误：未知的设置项 wechat.tokne，是否想写 wechat.token？"),
     ("[admins]", "[scheduler]\nmode = 3\n[admins]", "设置错误：设置项 scheduler.mode 的类型应为 str"),
     ("[admins]", '[reminders]\nfiling_deadline = "2026-03-20"\n[admins]',
-     "设置错误：设置项 reminders.filing_deadline 已移至 campaign.filing_deadline，"
-     "请删除 reminders.filing_deadline 并改写 campaign.filing_deadline"),
+     ("设置错误：设置项 reminders.filing_deadline 已移至 campaign.filing_deadline，"
+      "请删除 reminders.filing_deadline 并改写 campaign.filing_deadline")),
     ("filing_opens = 2026-03-01", "filing_opens = 2026-03-21",
      "设置错误：设置项 campaign.filing_deadline（2026-03-20）早于 campaign.filing_opens（2026-03-21）"),
 ])
@@ -220,8 +227,8 @@ def test_every_template_the_defaults_reference_is_defined() -> None:
 
 @pytest.mark.parametrize(("jobs", "experts", "message"), [
     ({"experts_monthly": "30 1 1 * *"}, {"evaluate_day": 3},
-     r"设置项 scheduler.jobs.experts_monthly（“30 1 1 \* \*”）只在每月 1 日运行，早于 "
-     r"experts.evaluate_day = 3，永远不会执行"),
+     (r"设置项 scheduler.jobs.experts_monthly（“30 1 1 \* \*”）只在每月 1 日运行，早于 "
+      r"experts.evaluate_day = 3，永远不会执行")),
     ({"experts_monthly": "30 1 1,2 * *"}, {"evaluate_day": 3}, "只在每月 1,2 日运行"),
     ({"experts_quarterly": "0 2 1 1,4,7,10 *"}, {"quarter_day": 5},
      r"scheduler.jobs.experts_quarterly（“0 2 1 1,4,7,10 \*”）只在每月 1 日运行，早于 experts.quarter_day = 5"),
