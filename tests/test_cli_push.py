@@ -6,8 +6,10 @@ from typing import Callable
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from core.settings import Settings
+from models.outbox import OutboxMessage, Status
 from bot.wechat.fake_state import FakeWeChat
 from tests.support import Clock
 from tests.support_push import push_settings, queue_templates
@@ -68,10 +70,14 @@ def test_push_retry_names_what_it_did_not_retry(app: Flask, fake_wechat: FakeWeC
     queue_templates(services, 2)
     fake_wechat.inject(TEMPLATE, errcode=40037)
     _cli(app, "push", "run")
-    code, out, err = _cli_split(app, "push", "retry", "1", "2", "999", "1")
-    assert code == 0 and out.splitlines() == ["已重新排队 1 条：1。", "1"]
+    with services.db.session() as s:   # the senders run in parallel: either message may have failed
+        states = dict(s.execute(select(OutboxMessage.id, OutboxMessage.status)).tuples().all())
+    (failed,) = [str(i) for i, state in states.items() if state == Status.FAILED]
+    (sent,) = [str(i) for i, state in states.items() if state == Status.SENT]
+    code, out, err = _cli_split(app, "push", "retry", failed, sent, "999", failed)
+    assert code == 0 and out.splitlines() == [f"已重新排队 1 条：{failed}。", "1"]
     assert err.splitlines() == ["没有编号为 999 的消息，未重新排队（编号见 push status）。",
-                                "消息 2 的状态是“已发送”，只有“失败”或“已跳过”的消息才能重新排队，未重新排队。"]
+                                f"消息 {sent} 的状态是“已发送”，只有“失败”或“已跳过”的消息才能重新排队，未重新排队。"]
 
 
 @pytest.mark.parametrize("ids", [("999",), ("1", "998", "999")])
