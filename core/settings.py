@@ -134,7 +134,6 @@ def _check_contest(c: ContestSettings) -> None:
               "votes_per_entry_per_user_per_round": c.votes_per_entry_per_user_per_round >= 0,
               "voting_opens_day": 1 <= c.voting_opens_day <= 28,
               "voting_closes_day": 0 <= c.voting_closes_day <= 31,
-              "judges_weight": 0.0 <= c.judges_weight <= 1.0,
               "burst_window_minutes": c.burst_window_minutes >= 1,
               "burst_baseline_hours": c.burst_baseline_hours >= 1,
               "reply_max_bytes": 200 <= c.reply_max_bytes <= 2048}

@@ -181,7 +181,8 @@ def test_unknown_keys_are_refused_with_the_closest_known(tmp_path: Path, no_env:
      r"contest.voting_closes_day（19）早于 contest.voting_opens_day（20）"),
     ({"support": {"goods_ratio": 1.5}}, "设置项 support.goods_ratio 应在 0 到 1 之间，现为 1.5"),
     ({"support": {"goods_ratio": -0.01}}, "设置项 support.goods_ratio 应在 0 到 1 之间，现为 -0.01"),
-    ({"contest": {"judges_weight": 1.01}}, "contest.judges_weight"),
+    ({"contest": {"judges_weight": 1.01}}, "设置项 contest.judges_weight 应在 0 到 1 之间，现为 1.01"),
+    ({"contest": {"judges_weight": -0.5}}, "设置项 contest.judges_weight 应在 0 到 1 之间，现为 -0.5"),
     ({"scheduler": {"timezone": "Asia/Dongguan"}}, "设置项 scheduler.timezone 不是已知的时区"),
     ({"scheduler": {"jobs": {"announce": "0 25 1 * *"}}}, "设置项 scheduler.jobs.announce 不是有效的 crontab"),
 ])
