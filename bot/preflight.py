@@ -15,7 +15,7 @@ from bot.store import StoreUnavailable
 from bot.wechat.api import PrivateTemplate
 from bot.wechat.errors import BadCredentials, Transport, WeChatError
 from bot.wechat.menu import MenuError, menu_buttons
-from core.settings import Settings, TemplateSettings, config_path
+from core.settings import EXAMPLE_CONFIG, Settings, TemplateSettings, config_path
 from core.texts import t
 
 TEMPLATE_KEY = re.compile(r"\{\{\s*([A-Za-z_]+[0-9]*)\.DATA\s*\}\}")
@@ -51,7 +51,7 @@ def check_settings(settings: Settings) -> Check:
                if not getattr(wx, key).strip()]
     if missing:
         return Check(label, False, t("check.settings.missing", keys="、".join(missing)))
-    return Check(label, True, t("check.settings.ok", path=config_path()))
+    return Check(label, True, t("check.settings.ok", path=config_path() or EXAMPLE_CONFIG))
 
 
 def check_database(svc: Services) -> Check:
