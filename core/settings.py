@@ -23,6 +23,7 @@ from core.settings_sections import (  # noqa: F401
     DataSettings, ExpertSettings, DialogSettings, CampaignSettings, FilingSettings,
     SupportSettings, MenuButton, MenuSettings, ContestSettings, SupervisorSettings,
 )
+from core.settings_sections import ActivitySettings  # noqa: F401
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_CONFIG = PROJECT_ROOT / "config.example.toml"
@@ -50,6 +51,7 @@ class Settings:
     reminders: ReminderSettings
     contest: ContestSettings
     supervisor: SupervisorSettings
+    activities: ActivitySettings = ActivitySettings()
 
     @property
     def safe_mode(self) -> bool:

@@ -199,3 +199,26 @@ class SupervisorSettings:
     unfiled_shown: int
     entries_shown: int
     name_chars: int
+
+
+@dataclasses.dataclass(frozen=True)
+class ActivitySettings:
+    """The activity loop: registration, waiting list, QR check-in, ratings, personal data."""
+
+    page_size: int = 6
+    name_min_chars: int = 2
+    name_max_chars: int = 20
+    comment_max_chars: int = 100
+    pending_minutes: int = 30
+    checkin_margin_minutes: int = 60
+    default_hours: int = 3
+    walk_ins: bool = True
+    checkout: bool = False
+    rate_days: int = 7
+    remind_hours_before: int = 24
+    erase_days: int = 30
+    qrcode_days_after: int = 1
+    comments_shown: int = 5
+    promoted_template: str = "activity_promoted"
+    reminder_template: str = "activity_reminder"
+    rating_template: str = "activity_rating"
