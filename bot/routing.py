@@ -10,6 +10,7 @@ from typing import Callable
 from bot import dialog
 from bot.context import Ctx, Handler, Incoming
 from handlers import accounts, contest, experts, filing, filing_review, push, supervisor
+from handlers import activities
 from models.accounts import Role
 
 Predicate = Callable[[Incoming, Ctx], bool]
@@ -60,6 +61,7 @@ def always(msg: Incoming, ctx: Ctx) -> bool:
 
 TABLE: list[Route] = [
     # events
+    (activities.is_scan, activities.scan),
     (event_is("subscribe"), accounts.on_subscribe),
     (event_is("unsubscribe"), accounts.on_unsubscribe),
     (event_is("scan"), accounts.on_scan),
@@ -70,6 +72,7 @@ TABLE: list[Route] = [
     (text_starts("绑定"), accounts.bind),
     # the active dialog takes every other text
     (dialog.is_active, dialog.handle),
+    (activities.is_pending_word, activities.answer),
     (text_is("取消", "退出", "上一步", "跳过", "继续", "重新开始"), accounts.nothing_to_cancel),
     (text_matches(r"修改\s*\d+"), accounts.nothing_to_cancel),
     (text_is("确认", "提交"), filing.nothing_to_confirm),
@@ -82,6 +85,8 @@ TABLE: list[Route] = [
     (click("EXPERT_RANK"), experts.my_rank),
     (for_role(Role.SUPERVISOR, click("SUPERVISOR_DATA")), supervisor.data),
     (click("SUPERVISOR_DATA"), supervisor.refuse),
+    (click("ACTIVITY_LIST"), activities.menu_list),
+    (click("MY_ACTIVITIES"), activities.mine),
     # keywords
     (text_is("申报"), filing.start),
     (text_matches(r"我的申报\s*\d*"), filing.my_filings),
@@ -99,6 +104,14 @@ TABLE: list[Route] = [
     (text_matches(r"督导\s*\S*"), supervisor.refuse),
     (text_is("订阅结果"), push.subscribe_results),
     (text_is("取消订阅结果"), push.unsubscribe_results),
+    (activities.is_publish, activities.publish),
+    (activities.is_query, activities.query),
+    (text_matches(r"报名\s*\S*"), activities.register),
+    (text_matches(r"取消报名\s*\S*"), activities.cancel),
+    (text_is("我的活动"), activities.mine),
+    (text_matches(r"评价[\s\S]*"), activities.rate),
+    (for_role(Role.PLATFORM_ADMIN, text_matches(r"隐藏评论\s*\S*")), activities.hide),
+    (activities.has_pending, activities.answer),
     # default
     (type_is("text"), accounts.unknown_text),
     (type_is("event"), accounts.ignore_event),

@@ -27,6 +27,9 @@ JOBS: dict[str, str] = {
     "filing_reminder": "scheduler.reminders:filing_reminder",
     "experts_monthly": "scheduler.experts:evaluate_previous_month",
     "experts_quarterly": "scheduler.experts:select_previous_quarter",
+    "activity_reminders": "scheduler.activities:remind",
+    "activity_rate_invites": "scheduler.activities:invite_ratings",
+    "activity_erase": "scheduler.activities:erase_mobiles",
 }
 
 

@@ -44,7 +44,7 @@ def test_the_example_menu_is_installed_once(app_factory: Callable[[Settings], Fl
     settings = fake_settings(settings_factory, fake_wechat)
     result = run_menu_create(app_factory, settings)
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip().splitlines()[-1] == "菜单已安装：3 个一级菜单，8 个子菜单。"
+    assert result.stdout.strip().splitlines()[-1] == "菜单已安装：3 个一级菜单，10 个子菜单。"
     (call,) = fake_wechat.sent("menu/create")
     assert call.body == {"button": menu_buttons(settings.menu)}
     assert call.body["button"][1] == top("设计大赛", click("本月项目", "CONTEST_LIST"),

@@ -11,11 +11,12 @@ from flask.cli import with_appcontext
 
 from bot.cli import (announce, chat, check, contest, core, experts, filing, followers, inbox, menu,
                      orgs, push, scheduler, supervisor)
+from bot.cli import activity
 
 contest.group.add_command(announce.announce)
 GROUPS = (core.init_db, orgs.org, filing.filing, contest.group, experts.expert, push.push,
           supervisor.supervisor, scheduler.scheduler, inbox.inbox_group, chat.chat, menu.menu,
-          followers.followers, check.check)
+          followers.followers, check.check, activity.activity)
 
 
 def init_app(app: Flask) -> None:

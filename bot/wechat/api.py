@@ -151,6 +151,12 @@ class WeChatClient:
         payload = self.post("message/mass/sendall", body, accept=frozenset({DUPLICATE_MASS}))
         return int(payload.get("msg_id") or 0)
 
+    def create_qrcode(self, scene_str: str, expire_seconds: int) -> dict[str, Any]:
+        """A temporary parametric QR code carrying scene_str: {"ticket", "expire_seconds", "url"}."""
+        return self.post("qrcode/create", {"expire_seconds": expire_seconds,
+                                           "action_name": "QR_STR_SCENE",
+                                           "action_info": {"scene": {"scene_str": scene_str}}})
+
     def close(self) -> None:
         """Release the HTTP connections."""
         self.http.close()

@@ -15,7 +15,7 @@ from typing import Any
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-from bot.wechat import fake_menu, fake_messages, fake_tokens, fake_users
+from bot.wechat import fake_menu, fake_messages, fake_qrcode, fake_tokens, fake_users
 from bot.wechat.fake_state import FakeWeChat, normalise
 
 Handler = Callable[[FakeWeChat, dict[str, str], dict[str, Any] | None], dict[str, Any]]
@@ -30,6 +30,7 @@ ROUTES: dict[str, Handler] = {
     "template/get_all_private_template": fake_messages.private_templates,
     "user/get": fake_users.user_get,
     "user/info/batchget": fake_users.user_batchget,
+    "qrcode/create": fake_qrcode.create_qrcode,
 }
 OPEN_PATHS = frozenset({"token", "stable_token"})  # the only APIs called without a token
 GET_PATHS = frozenset({"token", "user/get", "template/get_all_private_template"})  # no body

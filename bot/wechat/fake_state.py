@@ -109,6 +109,7 @@ class FakeWeChat:
             self.page_size = 10_000
             self.template_list: dict[str, dict[str, str]] = {}
             self.ip_whitelisted = True
+            self.qrcodes: dict[str, dict[str, Any]] = {}   # ticket -> scene and answer
 
     @property
     def override(self) -> dict[str, Any]:

@@ -5,6 +5,7 @@ Each journey keeps its sentences in a module of this package; `t(key, **values)`
 from __future__ import annotations
 
 from core.texts import (
+    activities,
     contest,
     core,
     dialog,
@@ -18,7 +19,8 @@ from core.texts import (
     supervisor,
 )
 
-_MODULES = (core, dialog, menu, filing, contest, experts, push, supervisor, sheets, golive, settings)
+_MODULES = (core, dialog, menu, filing, contest, experts, push, supervisor, sheets, golive, settings,
+            activities)
 
 
 def _merge() -> dict[str, str]:

@@ -1,0 +1,401 @@
+"""The activity loop in chat: 发布, 活动, 报名 (name and mobile asked), 取消报名, 我的活动,
+check-in scans, 评价, and the organisation's view of its activity."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import unicodedata
+
+from sqlalchemy import select
+
+from bot.context import Ctx, Incoming, Reply
+from core.texts import t
+from handlers import accounts
+from models import activity_rules as rules
+from models.activities import Activity, PendingSignup, PendingStep, Rating, Registration, RegState
+from models.activity_figures import actual_verdicts
+from models.accounts import Role
+from models.filing import FilingItem
+from models.orgs import orgs_of
+from models.towns import resolve_town
+
+log = logging.getLogger(__name__)
+PAGE = re.compile(r"第?\s*(\d+)\s*页$")
+PENDING_WORDS = frozenset({"确认", "确定", "取消", "退出", "修改"})
+SHAPE = re.compile(r"^(发布|活动|报名|取消报名|评价)\s*(\d+)?\s*(.*)$", re.S)
+
+
+def _norm(text: str) -> str:
+    """Full-width digits and spaces to half-width, trimmed."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def _parts(msg: Incoming) -> tuple[str, int | None, str]:
+    """The command word, its number (the 活动编号) and the rest of the text."""
+    match = SHAPE.match(_norm(msg.text))
+    if not match:
+        return "", None, ""
+    word, number, rest = match.groups()
+    return word, int(number) if number else None, rest.strip()
+
+
+def when(ctx: Ctx, moment: dt.datetime) -> str:
+    """A moment as people read it: 11月20日 14:00."""
+    local = moment.astimezone(ctx.services.tz)
+    return f"{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def refusal(ctx: Ctx, exc: rules.Refusal) -> Reply:
+    """A rule's refusal worded from the catalog (times in the local zone)."""
+    values = {k: when(ctx, v) if isinstance(v, dt.datetime) else v for k, v in exc.values.items()}
+    return Reply(text=t(f"activities.refused.{exc.code}", **values))
+
+
+# --- predicates of the routing table ------------------------------------------------------------
+
+def is_query(msg: Incoming, ctx: Ctx) -> bool:
+    """活动, 活动 N, 活动 2页, 活动 石龙 (a town), 活动 石龙 2页."""
+    if msg.type != "text":
+        return False
+    text = _norm(msg.text)
+    if not text.startswith("活动"):
+        return False
+    rest = PAGE.sub("", text.removeprefix("活动")).strip()
+    return not rest or rest.isdigit() or text[2:3].isspace() or \
+        resolve_town(rest, ctx.settings.data.towns_file) is not None
+
+
+def is_scan(msg: Incoming, ctx: Ctx) -> bool:
+    """A SCAN, or a subscribe by scanning, of one of our check-in codes."""
+    return msg.type == "event" and msg.event in ("scan", "subscribe") and rules.is_scene(msg.event_key)
+
+
+def is_publish(msg: Incoming, ctx: Ctx) -> bool:
+    """发布 N [名额] from an organisation's admin or a platform admin."""
+    return msg.type == "text" and _norm(msg.text).startswith("发布") and \
+        (ctx.has(Role.ORG_ADMIN) or ctx.has(Role.PLATFORM_ADMIN))
+
+
+def is_pending_word(msg: Incoming, ctx: Ctx) -> bool:
+    """确认 / 修改 / 取消 while a registration waits for it (asked only for these words)."""
+    return msg.type == "text" and _norm(msg.text) in PENDING_WORDS and has_pending(msg, ctx)
+
+
+def has_pending(msg: Incoming, ctx: Ctx) -> bool:
+    """A text while a registration waits for an answer (name, mobile, 确认)."""
+    if msg.type != "text":
+        return False
+    return rules.pending_of(ctx.session, ctx.user, ctx.now, ctx.settings.activities) is not None
+
+
+# --- publishing ---------------------------------------------------------------------------------
+
+def publish(msg: Incoming, ctx: Ctx) -> Reply:
+    """发布 N [名额]: an organisation's admin opens an approved activity for registration."""
+    _, number, rest = _parts(msg)
+    capacity = re.sub(r"[人名个位]$", "", rest.removeprefix("名额").strip())
+    if number is None or (capacity and not capacity.isdigit()) or (capacity and int(capacity) < 1):
+        return Reply(text=t("activities.publish.usage"))
+    item = ctx.session.get(FilingItem, number)
+    if item is None or not _may_manage(ctx, item):
+        return Reply(text=t("activities.refused.unknown", id=number))
+    options = rules.PublishOptions(capacity=int(capacity) if capacity else None)
+    try:
+        activity, created = rules.publish(ctx.session, number, options, ctx.user.openid, ctx.now,
+                                          ctx.settings.activities, ctx.services.tz)
+    except rules.Refusal as exc:
+        return refusal(ctx, exc)
+    key = "activities.published" if created else "activities.republished"
+    return Reply(text=t(key, id=number, name=item.name, **_terms(ctx, activity)))
+
+
+def _terms(ctx: Ctx, activity: Activity) -> dict[str, str]:
+    """The published terms, worded."""
+    return {"time": _span(ctx, activity), "deadline": when(ctx, activity.deadline),
+            "capacity": _capacity(activity),
+            "walk_ins": t("activities.yes" if activity.walk_ins else "activities.no"),
+            "checkout": t("activities.yes" if activity.checkout else "activities.no")}
+
+
+def _span(ctx: Ctx, activity: Activity) -> str:
+    """When the activity runs."""
+    return f"{when(ctx, activity.starts_at)} 至 {when(ctx, activity.ends_at)}"
+
+
+def _capacity(activity: Activity) -> str:
+    """The capacity, or 不限."""
+    return t("activities.unlimited") if activity.capacity is None else str(activity.capacity)
+
+
+def _may_manage(ctx: Ctx, item: FilingItem) -> bool:
+    """Whether the user administers the item's organisation (or the platform)."""
+    if ctx.has(Role.PLATFORM_ADMIN):
+        return True
+    return ctx.has(Role.ORG_ADMIN) and item.filing.org_id in {o.id for o in orgs_of(ctx.session, ctx.user)}
+
+
+# --- browsing -----------------------------------------------------------------------------------
+
+def query(msg: Incoming, ctx: Ctx) -> Reply:
+    """活动 (list, paged, by town) or 活动 N (one activity)."""
+    text = _norm(msg.text).removeprefix("活动").strip()
+    if text.isdigit():
+        return one(ctx, int(text))
+    page_match = PAGE.search(text)
+    page = int(page_match.group(1)) if page_match else 1
+    asked = PAGE.sub("", text).strip()
+    town = resolve_town(asked, ctx.settings.data.towns_file) if asked else None
+    if asked and town is None:
+        return Reply(text=t("activities.list.no_town", town=asked))
+    return Reply(text=listing(ctx, town, max(page, 1)))
+
+
+def menu_list(msg: Incoming, ctx: Ctx) -> Reply:
+    """The menu's 活动报名: the first page."""
+    return Reply(text=listing(ctx, None, 1))
+
+
+def listing(ctx: Ctx, town: str | None, page: int) -> str:
+    """Activities still to come, soonest first, one page."""
+    stmt = select(Activity).join(FilingItem).where(Activity.ends_at > ctx.now)
+    if town:
+        stmt = stmt.where(FilingItem.town == town)
+    rows = list(ctx.session.scalars(stmt.order_by(Activity.starts_at, Activity.id)))
+    size = ctx.settings.activities.page_size
+    pages = max(1, -(-len(rows) // size))
+    if not rows:
+        return t("activities.list.none_town", town=town) if town else t("activities.list.none")
+    if page > pages:
+        return t("activities.list.no_page", page=page, pages=pages)
+    shown = rows[(page - 1) * size: page * size]
+    lines = [t("activities.list.head", where=town or t("activities.list.all"), n=len(rows),
+               page=page, pages=pages)]
+    lines += [t("activities.list.line", id=a.number, name=a.item.name, time=when(ctx, a.starts_at),
+                town=a.item.town, left=_left(ctx, a)) for a in shown]
+    more = t("activities.list.more", next=page + 1) if page < pages else ""
+    lines.append(t("activities.list.footer", example=shown[0].number, more=more))
+    return "\n".join(lines)
+
+
+def _left(ctx: Ctx, activity: Activity) -> str:
+    """Places left, 不限, or how many wait."""
+    if activity.capacity is None:
+        return t("activities.unlimited")
+    taken = rules.holding(ctx.session, activity)
+    left = activity.capacity - taken
+    if left > 0:
+        return t("activities.left", n=left)
+    waiting = ctx.session.scalar(select(Registration.id).where(
+        Registration.activity_id == activity.id, Registration.state == RegState.WAITING).limit(1))
+    return t("activities.full_waiting") if waiting else t("activities.full")
+
+
+def one(ctx: Ctx, number: int) -> Reply:
+    """活动 N: time, place, places left; the organisation's admins see its figures too."""
+    activity = rules.published(ctx.session, number)
+    if activity is None:
+        return Reply(text=t("activities.refused.not_published", id=number))
+    item = activity.item
+    lines = [t("activities.one", id=number, name=item.name, time=_span(ctx, activity),
+               place=item.location, town=item.town, left=_left(ctx, activity),
+               deadline=when(ctx, activity.deadline), about=item.description[:80])]
+    lines.append(_own_state(ctx, activity) or t("activities.one.how", id=number))
+    if _may_manage(ctx, item):
+        lines += manager_lines(ctx, activity)
+    return Reply(text="\n".join(lines))
+
+
+def _own_state(ctx: Ctx, activity: Activity) -> str:
+    """The asker's own registration, if any."""
+    row = rules.registration_of(ctx.session, activity, ctx.user)
+    if row is None or row.state == RegState.CANCELLED:
+        return ""
+    if row.state == RegState.WAITING:
+        return t("activities.mine.waiting", place=rules.waiting_place(ctx.session, row))
+    return t(f"activities.mine.{'checked_in' if row.checked_in_at else row.state}")
+
+
+def manager_lines(ctx: Ctx, activity: Activity) -> list[str]:
+    """The figures, the verdicts on them, the average and the latest visible comments."""
+    loop, verdicts = actual_verdicts(ctx.session, activity, ctx.settings.support, ctx.now)
+    average = f"{loop.average:.1f}" if loop.average is not None else "-"
+    lines = [t("activities.admin.figures", registrations=loop.registrations, waiting=loop.waiting,
+               participants=loop.participants, walk_ins=loop.walk_ins, ratings=loop.ratings,
+               average=average, comments=loop.comments)]
+    if verdicts:
+        lines.append(t("activities.admin.support", line="；".join(r.short for r in verdicts)))
+    stmt = (select(Rating).where(Rating.activity_id == activity.id, Rating.comment.is_not(None),
+                                 Rating.hidden_at.is_(None))
+            .order_by(Rating.rated_at.desc(), Rating.id.desc()).limit(ctx.settings.activities.comments_shown))
+    lines += [t("activities.admin.comment", id=r.id, score=r.score, comment=r.comment)
+              for r in ctx.session.scalars(stmt)]
+    return lines
+
+
+# --- registering --------------------------------------------------------------------------------
+
+def register(msg: Incoming, ctx: Ctx) -> Reply:
+    """报名 N: ask the name and mobile (or only confirm remembered ones)."""
+    _, number, _ = _parts(msg)
+    if number is None:
+        return Reply(text=t("activities.register.usage"))
+    activity = rules.published(ctx.session, number)
+    if activity is None:
+        return Reply(text=t("activities.refused.not_published", id=number))
+    try:
+        rules.check_open(ctx.session, activity, ctx.user, ctx.now)
+    except rules.Refusal as exc:
+        return refusal(ctx, exc)
+    known = rules.remembered(ctx.session, ctx.user)
+    step = PendingStep.CONFIRM if known and known.mobile else PendingStep.NAME
+    pending = _set_pending(ctx, activity, step, known.name if known else None,
+                           known.mobile if known else None)
+    if step == PendingStep.CONFIRM:
+        return Reply(text=_confirm_prompt(ctx, pending, activity))
+    return Reply(text=t("activities.ask.name", name=activity.item.name, id=number))
+
+
+def _set_pending(ctx: Ctx, activity: Activity, step: PendingStep, name: str | None,
+                 mobile: str | None) -> PendingSignup:
+    """Start (or restart) the follower's registration in progress."""
+    row = ctx.session.scalar(select(PendingSignup).where(PendingSignup.user_id == ctx.user.id))
+    if row is None:
+        row = PendingSignup(user_id=ctx.user.id)
+        ctx.session.add(row)
+    row.activity_id, row.step, row.name, row.mobile, row.updated_at = (activity.id, step, name,
+                                                                        mobile, ctx.now)
+    ctx.session.flush()
+    return row
+
+
+def _confirm_prompt(ctx: Ctx, pending: PendingSignup, activity: Activity) -> str:
+    """The details to confirm."""
+    return t("activities.ask.confirm", name=activity.item.name, id=activity.number,
+             person=pending.name, mobile=rules.masked(pending.mobile))
+
+
+def answer(msg: Incoming, ctx: Ctx) -> Reply:
+    """The answer to the pending question: a name, a mobile, 确认, 修改 or 取消."""
+    pending = rules.pending_of(ctx.session, ctx.user, ctx.now, ctx.settings.activities)
+    if pending is None:  # routed by has_pending in the same transaction: cannot happen
+        return accounts.unknown_text(msg, ctx)
+    activity = ctx.session.get(Activity, pending.activity_id)
+    text = _norm(msg.text)
+    if text in ("取消", "退出") or activity is None:
+        ctx.session.delete(pending)
+        return Reply(text=t("activities.register.dropped"))
+    if text == "修改":
+        pending.step, pending.updated_at = PendingStep.NAME, ctx.now
+        return Reply(text=t("activities.ask.name", name=activity.item.name, id=activity.number))
+    try:
+        return _step(ctx, pending, activity, text)
+    except rules.Refusal as exc:
+        return Reply(text=t(f"activities.invalid.{exc.code}", **exc.values))
+
+
+def _step(ctx: Ctx, pending: PendingSignup, activity: Activity, text: str) -> Reply:
+    """Take one answer and ask the next question, or register on 确认."""
+    pending.updated_at = ctx.now
+    if pending.step == PendingStep.NAME:
+        pending.name, pending.step = rules.check_name(text, ctx.settings.activities), PendingStep.MOBILE
+        return Reply(text=t("activities.ask.mobile", person=pending.name))
+    if pending.step == PendingStep.MOBILE:
+        pending.mobile, pending.step = rules.check_mobile(text), PendingStep.CONFIRM
+        return Reply(text=_confirm_prompt(ctx, pending, activity))
+    if text not in ("确认", "确定", "是"):
+        return Reply(text=t("activities.invalid.confirm", prompt=_confirm_prompt(ctx, pending, activity)))
+    return _confirm(ctx, pending, activity)
+
+
+def _confirm(ctx: Ctx, pending: PendingSignup, activity: Activity) -> Reply:
+    """确认: register (or join the waiting list) and remember the details."""
+    name, mobile = pending.name or "", pending.mobile or ""
+    ctx.session.delete(pending)
+    try:
+        placed = rules.register(ctx.session, activity.item_id, ctx.user, name, mobile, ctx.now)
+    except rules.Refusal as exc:
+        return refusal(ctx, exc)
+    rules.remember(ctx.session, ctx.user, name, mobile, ctx.now)
+    if placed.state == RegState.WAITING:
+        return Reply(text=t("activities.register.waiting", name=activity.item.name, place=placed.place,
+                            id=activity.number))
+    return Reply(text=t("activities.register.ok", name=activity.item.name, person=name,
+                        time=_span(ctx, activity), place=activity.item.location, id=activity.number))
+
+
+def cancel(msg: Incoming, ctx: Ctx) -> Reply:
+    """取消报名 N: give the place back; the first waiting person is promoted and told."""
+    _, number, _ = _parts(msg)
+    if number is None:
+        return Reply(text=t("activities.cancel.usage"))
+    try:
+        rules.cancel(ctx.session, number, ctx.user, ctx.now, ctx.settings.activities)
+    except rules.Refusal as exc:
+        return refusal(ctx, exc)
+    return Reply(text=t("activities.cancel.ok", id=number))
+
+
+def mine(msg: Incoming, ctx: Ctx) -> Reply:
+    """我的活动: my registrations, waiting places and check-ins, soonest first."""
+    stmt = (select(Registration, Activity).join(Activity, Activity.id == Registration.activity_id)
+            .where(Registration.user_id == ctx.user.id, Registration.state != RegState.CANCELLED)
+            .order_by(Activity.starts_at, Activity.id))
+    rows = list(ctx.session.execute(stmt).tuples())
+    if not rows:
+        return Reply(text=t("activities.mine.none"))
+    lines = [t("activities.mine.head", n=len(rows))]
+    for row, activity in rows:
+        lines.append(t("activities.mine.line", id=activity.number, name=activity.item.name,
+                       time=when(ctx, activity.starts_at), state=_own_state(ctx, activity)))
+    return Reply(text="\n".join(lines))
+
+
+# --- check-in -----------------------------------------------------------------------------------
+
+def scan(msg: Incoming, ctx: Ctx) -> Reply:
+    """Scanning a check-in (or 签退) code; a follow by scanning is recorded first."""
+    welcome = ""
+    if msg.event == "subscribe":
+        ctx.user.subscribed, ctx.user.subscribed_at, ctx.user.unsubscribed_at = True, ctx.now, None
+        welcome = "\n\n" + t("activities.scan.welcome", help=accounts.help_text(ctx))
+    ctx.user.subscribed = True
+    try:
+        done = rules.scan(ctx.session, msg.event_key, ctx.user, ctx.now, ctx.settings.activities)
+    except rules.Refusal as exc:
+        return Reply(text=refusal(ctx, exc).text + welcome)
+    text = t(f"activities.scan.{done.code}", name=done.activity.item.name, at=when(ctx, done.at),
+             id=done.activity.number)
+    return Reply(text=text + welcome)
+
+
+# --- ratings ------------------------------------------------------------------------------------
+
+def rate(msg: Incoming, ctx: Ctx) -> Reply:
+    """评价 N 分数 [评论]: a participant rates 1-5; a second rating replaces the first."""
+    _, number, rest = _parts(msg)
+    score_text, _, comment = rest.partition(" ")
+    if number is None or not score_text:
+        return Reply(text=t("activities.rate.usage"))
+    try:
+        score = rules.check_score(score_text)
+        replaced = rules.rate(ctx.session, number, ctx.user, score, comment.strip(), ctx.now,
+                              ctx.settings.activities)
+    except rules.Refusal as exc:
+        return refusal(ctx, exc)
+    return Reply(text=t("activities.rate.replaced" if replaced else "activities.rate.ok",
+                        id=number, score=score))
+
+
+def hide(msg: Incoming, ctx: Ctx) -> Reply:
+    """隐藏评论 N (platform admins): hide a comment; the decision is logged."""
+    digits = re.sub(r"\D", "", _norm(msg.text))
+    if not digits:
+        return Reply(text=t("activities.hide.usage"))
+    try:
+        rating = rules.hide_comment(ctx.session, int(digits), ctx.user.openid, ctx.now)
+    except rules.Refusal as exc:
+        return refusal(ctx, exc)
+    log.info("comment %s of activity row %s hidden by %s", rating.id, rating.activity_id,
+             ctx.user.openid)
+    return Reply(text=t("activities.hide.ok", id=rating.id))
