@@ -198,10 +198,9 @@ def register(session: Session, item_id: int, user: User, name: str, mobile: str,
         raise Refusal("not_published", id=item_id)
     check_open(session, activity, user, now)
     full = activity.capacity is not None and holding(session, activity) >= activity.capacity
-    row = registration_of(session, activity, user)
-    if row is None:
-        row = Registration(activity_id=activity.id, user_id=user.id)
-        session.add(row)
+    row = registration_of(session, activity, user) or Registration(activity_id=activity.id,
+                                                                   user_id=user.id)
+    session.add(row)
     row.name, row.mobile, row.registered_at, row.cancelled_at = name, mobile, now, None
     row.state = RegState.WAITING if full else RegState.REGISTERED
     row.ticket, activity.next_ticket = activity.next_ticket, activity.next_ticket + 1
@@ -323,13 +322,13 @@ def _check_in(session: Session, activity: Activity, user: User, row: Registratio
         return Scanned("checked_in", activity, now)
     if not activity.walk_ins:
         raise Refusal("scan_not_registered", name=activity.item.name)
+    details = remembered(session, user)
     if row is None:
         row = Registration(activity_id=activity.id, user_id=user.id, name="", registered_at=now)
-        session.add(row)
-    details = remembered(session, user)
     row.name = row.name or (details.name if details else "")
     row.state, row.checked_in_at, row.ticket = RegState.WALK_IN, now, activity.next_ticket
     activity.next_ticket += 1
+    session.add(row)
     session.flush()
     return Scanned("walked_in", activity, now)
 

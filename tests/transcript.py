@@ -11,6 +11,7 @@ Format (one directive a line; `#` starts a comment line):
   @settings section.key=VALUE          (before the first message) override a setting (TOML value)
   > text                               the user (last @user) sends text; `> OPENID: text` names one
   > [CLICK] KEY / > [EVENT] subscribe qrscene_x / > [IMAGE]
+  > [EVENT] SCAN {checkin:N}           {checkin:N} / {checkout:N}: activity N's check-in / 签退 scene
   < part                               the reply contains part
   <= text                              the reply equals text
   <~ regex                             the reply matches regex (search)
@@ -177,7 +178,7 @@ class Runner:
         head = re.match(r"^(o[\w-]*):\s(.*)$", arg)
         if head:
             openid, content = head.group(1), head.group(2)
-        fields = self._fields(content)
+        fields = self._fields(self._scenes(content))
         if fields.get("MsgType") != "event":
             self.sent += 1
             fields["MsgId"] = 7_000_000_000_000_000 + self.sent
@@ -188,6 +189,17 @@ class Runner:
             first = self.reply
             self._deliver()
             assert self.reply == first, f"a redelivery answered differently: {self.reply!r}"
+
+    def _scenes(self, content: str) -> str:
+        """Put the activity's real scene_str where {checkin:N} or {checkout:N} is written."""
+        def scene(match: re.Match[str]) -> str:
+            with self.app.extensions["youthvoice"].db.engine.connect() as conn:
+                value = conn.execute(sql(f"SELECT {match.group(1)}_scene FROM activities "
+                                         "WHERE item_id = :n"), {"n": int(match.group(2))}).scalar()
+            assert value, f"activity {match.group(2)} is not published"
+            return str(value)
+
+        return re.sub(r"\{(checkin|checkout):(\d+)\}", scene, content)
 
     @staticmethod
     def _fields(content: str) -> dict[str, Any]:
