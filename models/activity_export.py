@@ -25,9 +25,11 @@ def _when(moment: dt.datetime | None, tz: ZoneInfo) -> str:
     return f"{moment.astimezone(tz):%Y-%m-%d %H:%M}" if moment else ""
 
 
-def _mobile(row: Registration) -> str:
-    """The mobile, or a note that it was erased."""
-    return row.mobile or t("activities.export.erased")
+def _mobile(row: Registration, erased: bool) -> str:
+    """The mobile, or a note that it was erased (walk-ins gave none)."""
+    if row.mobile:
+        return row.mobile
+    return t("activities.export.erased") if erased else ""
 
 
 def rows_of(session: Session, activity: Activity) -> list[Registration]:
@@ -36,13 +38,13 @@ def rows_of(session: Session, activity: Activity) -> list[Registration]:
     return list(session.scalars(stmt))
 
 
-def registration_rows(rows: list[Registration], tz: ZoneInfo) -> list[list[object]]:
+def registration_rows(rows: list[Registration], tz: ZoneInfo, erased: bool) -> list[list[object]]:
     """The 报名 sheet: everyone who registered (walk-ins are on 签到 only)."""
-    return [[r.name, _mobile(r), _when(r.registered_at, tz), t(f"activities.state.{r.state}")]
+    return [[r.name, _mobile(r, erased), _when(r.registered_at, tz), t(f"activities.state.{r.state}")]
             for r in rows if r.state != RegState.WALK_IN]
 
 
-def checkin_rows(rows: list[Registration], tz: ZoneInfo) -> list[list[object]]:
+def checkin_rows(rows: list[Registration], tz: ZoneInfo, erased: bool) -> list[list[object]]:
     """The 签到 sheet: everyone checked in, with the time spent when they checked out."""
     out: list[list[object]] = []
     for r in rows:
@@ -51,7 +53,7 @@ def checkin_rows(rows: list[Registration], tz: ZoneInfo) -> list[list[object]]:
         minutes: object = ""
         if r.checked_out_at is not None:
             minutes = int((r.checked_out_at - r.checked_in_at).total_seconds() // 60)
-        out.append([r.name, _mobile(r), _when(r.checked_in_at, tz), _when(r.checked_out_at, tz), minutes])
+        out.append([r.name, _mobile(r, erased), _when(r.checked_in_at, tz), _when(r.checked_out_at, tz), minutes])
     return out
 
 

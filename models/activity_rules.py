@@ -98,8 +98,12 @@ def _apply(activity: Activity, options: PublishOptions) -> None:
 
 
 def lock(session: Session, item_id: int) -> Activity | None:
-    """The published activity of a filed item, locked for this transaction."""
-    return session.scalar(select(Activity).where(Activity.item_id == item_id).with_for_update())
+    """The published activity of a filed item, locked for this transaction.
+
+    populate_existing: a row already in the session was read before the lock; reload it.
+    """
+    stmt = select(Activity).where(Activity.item_id == item_id).with_for_update()
+    return session.scalar(stmt.execution_options(populate_existing=True))
 
 
 def published(session: Session, item_id: int) -> Activity | None:
@@ -298,7 +302,8 @@ def scan(session: Session, key: str, user: User, now: dt.datetime,
     """Check in (or out) by a scanned code, once, inside the activity's time with the margin."""
     scene = key.removeprefix("qrscene_")
     activity = session.scalar(select(Activity).where(
-        (Activity.checkin_scene == scene) | (Activity.checkout_scene == scene)).with_for_update())
+        (Activity.checkin_scene == scene) | (Activity.checkout_scene == scene))
+        .with_for_update().execution_options(populate_existing=True))
     if activity is None:
         raise Refusal("scan_unknown")
     kind = ScanKind.IN if scene == activity.checkin_scene else ScanKind.OUT

@@ -165,7 +165,9 @@ def export(item_id: int, out: Path) -> None:
     with session() as s:
         row = _published(s, item_id)
         rows = rows_of(s, row)
-        registrations, checkins = registration_rows(rows, svc.tz), checkin_rows(rows, svc.tz)
+        erased = row.erased_at is not None
+        registrations = registration_rows(rows, svc.tz, erased)
+        checkins = checkin_rows(rows, svc.tz, erased)
     write_workbook(out, registrations, checkins)
     click.echo(t("activities.cli.exported", id=item_id, registrations=len(registrations),
                  checkins=len(checkins), out=out))
