@@ -14,7 +14,7 @@ from core.texts import t
 from handlers import accounts
 from models import activity_rules as rules
 from models.activities import Activity, PendingSignup, PendingStep, Rating, Registration, RegState
-from models.activity_figures import actual_verdicts
+from models.activity_figures import actual_verdicts, town_figures
 from models.accounts import Role
 from models.filing import FilingItem
 from models.orgs import orgs_of
@@ -399,3 +399,30 @@ def hide(msg: Incoming, ctx: Ctx) -> Reply:
     log.info("comment %s of activity row %s hidden by %s", rating.id, rating.activity_id,
              ctx.user.openid)
     return Reply(text=t("activities.hide.ok", id=rating.id))
+
+
+# --- the loop's figures in other journeys' replies ----------------------------------------------
+
+def plan_lines(ctx: Ctx, item: FilingItem) -> list[str]:
+    """我的申报 N: planned and actual numbers side by side, and the verdicts on the actual ones."""
+    activity = rules.published(ctx.session, item.id)
+    if activity is None:
+        return [t("activities.plan.unpublished", scale=item.scale, id=item.id)]
+    loop, verdicts = actual_verdicts(ctx.session, activity, ctx.settings.support, ctx.now)
+    average = f"{loop.average:.1f}" if loop.average is not None else "-"
+    lines = [t("activities.plan.line", scale=item.scale, registrations=loop.registrations,
+               participants=loop.participants, ratings=loop.ratings, average=average)]
+    if verdicts:
+        lines.append(t("activities.admin.support", line="；".join(r.short for r in verdicts)))
+    return lines
+
+
+def town_lines(ctx: Ctx, town: str) -> list[str]:
+    """督导: the town's activity loop in one line, once it has published activities."""
+    published, loop = town_figures(ctx.session, town)
+    if not published:
+        return []
+    average = f"{loop.average:.1f}" if loop.average is not None else "-"
+    return [t("activities.town.line", published=published, registrations=loop.registrations,
+              waiting=loop.waiting, participants=loop.participants, ratings=loop.ratings,
+              average=average)]

@@ -6,6 +6,7 @@ import re
 from bot import dialog
 from bot.context import BotError, Ctx, Incoming, Reply
 from bot.dialog import Conversation, State
+from handlers import activities
 from core.texts import t
 from handlers.filing_steps import HEAD, STEPS, org_name, org_value
 from models.accounts import Role
@@ -132,6 +133,7 @@ def _one_filing(ctx: Ctx, item_id: int) -> Reply:
                        registrations=_dash(figures[1]), interactions=_dash(figures[2])))
     lines += [f"  · {support_name(r.intention)}：{r.reason}"
               for r in assess_item(item, ctx.settings.support)]
+    lines += activities.plan_lines(ctx, item)
     return Reply(text="\n".join(lines))
 
 

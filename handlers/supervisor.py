@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from bot.context import BotError, Ctx, Incoming, Reply
 from core.texts import t
+from handlers import activities
 from models import supervision as sv
 from models.filing import Intention, ReviewState
 from models.orgs import OrgKind
@@ -62,6 +63,7 @@ def detail(ctx: Ctx, town: str) -> str:
              _filings_line(ctx, sv.filing_figures(items))]
     lines += _support_lines(sv.support_figures(items, ctx.settings.support))
     lines += _contest_lines(ctx, sv.contest_figures(ctx.session, ctx.store, town, ctx.now, ctx.settings))
+    lines += activities.town_lines(ctx, town)
     return "\n".join(lines + [_unfiled_line(ctx, sv.unfiled_orgs(ctx.session, town, items))])
 
 

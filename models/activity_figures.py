@@ -70,6 +70,16 @@ def org_figures(session: Session, org_id: int) -> Figures:
     return dataclasses.replace(total, votes=int(votes or 0))
 
 
+def town_figures(session: Session, town: str) -> tuple[int, Figures]:
+    """How many activities of a town were published, and their figures summed."""
+    ids = list(session.scalars(select(Activity.id).join(FilingItem, FilingItem.id == Activity.item_id)
+                               .where(FilingItem.town == town)))
+    total = Figures()
+    for activity_id in ids:
+        total = total + figures(session, activity_id)
+    return len(ids), total
+
+
 def loop_basis(item: FilingItem, loop: Figures, started: bool) -> Basis:
     """The support rules' numbers from the loop; a manual correction (filing actuals) wins.
 

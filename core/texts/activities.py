@@ -97,6 +97,11 @@ TEXTS: dict[str, str] = {
                                 "（现场 {walk_ins}）｜评价 {ratings} 条，平均 {average} 分｜评论 {comments}",
     "activities.admin.support": "按实际人数核定：{line}",
     "activities.admin.comment": "  #{id} {score}分：{comment}",
+    "activities.plan.line": "计划 {scale} 人｜实际：报名 {registrations}，签到 {participants}，"
+                            "评价 {ratings} 条（平均 {average} 分）",
+    "activities.plan.unpublished": "计划 {scale} 人｜尚未发布报名（发送“发布 {id} 名额”开放报名）",
+    "activities.town.line": "活动报名：已发布 {published} 个，报名 {registrations}，候补 {waiting}，"
+                            "签到 {participants}，评价 {ratings} 条（平均 {average} 分）",
     # notices (customer-service text, or a template's short values)
     "activities.notice.promoted": "好消息！您已从候补递补为活动 {id}“{name}”的正式报名者。"
                                   "如不能参加，请发送“取消报名 {id}”。",
