@@ -13,17 +13,25 @@ from bot.context import Ctx, Incoming, Reply
 from core.texts import t
 from handlers import accounts
 from models import activity_rules as rules
-from models.activities import Activity, PendingSignup, PendingStep, Rating, Registration, RegState
-from models.activity_figures import actual_verdicts, town_figures
 from models.accounts import Role
+from models.activities import (
+    Activity,
+    PendingSignup,
+    PendingStep,
+    Rating,
+    Registration,
+    RegState,
+)
+from models.activity_figures import actual_verdicts, town_figures
 from models.filing import FilingItem
 from models.orgs import orgs_of
 from models.towns import resolve_town
 
 log = logging.getLogger(__name__)
 PAGE = re.compile(r"第?\s*(\d+)\s*页$")
+COMMENT_CHARS = 40       # five comments of this length keep 活动 N under 2048 bytes
 PENDING_WORDS = frozenset({"确认", "确定", "取消", "退出", "修改"})
-SHAPE = re.compile(r"^(发布|活动|报名|取消报名|评价)\s*(\d+)?\s*(.*)$", re.S)
+SHAPE = re.compile(r"^(发布|活动|报名|取消报名|评价)\s*(\d+)?\s*(.*)$", re.DOTALL)
 
 
 def _norm(text: str) -> str:
@@ -228,9 +236,14 @@ def manager_lines(ctx: Ctx, activity: Activity) -> list[str]:
     stmt = (select(Rating).where(Rating.activity_id == activity.id, Rating.comment.is_not(None),
                                  Rating.hidden_at.is_(None))
             .order_by(Rating.rated_at.desc(), Rating.id.desc()).limit(ctx.settings.activities.comments_shown))
-    lines += [t("activities.admin.comment", id=r.id, score=r.score, comment=r.comment)
+    lines += [t("activities.admin.comment", id=r.id, score=r.score, comment=_cut(r.comment or ""))
               for r in ctx.session.scalars(stmt)]
     return lines
+
+
+def _cut(text: str, chars: int = COMMENT_CHARS) -> str:
+    """A comment cut for the chat view (the reply must stay under WeChat's 2048 bytes)."""
+    return text if len(text) <= chars else text[: chars - 1] + "…"
 
 
 # --- registering --------------------------------------------------------------------------------
@@ -358,6 +371,7 @@ def scan(msg: Incoming, ctx: Ctx) -> Reply:
     welcome = ""
     if msg.event == "subscribe":
         ctx.user.subscribed, ctx.user.subscribed_at, ctx.user.unsubscribed_at = True, ctx.now, None
+        ctx.user.subscribe_scene = msg.event_key.removeprefix("qrscene_")
         welcome = "\n\n" + t("activities.scan.welcome", help=accounts.help_text(ctx))
     ctx.user.subscribed = True
     try:

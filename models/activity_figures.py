@@ -43,9 +43,9 @@ class Figures:
 
 def figures(session: Session, activity_id: int) -> Figures:
     """Count one activity's registrations, check-ins and ratings."""
-    states = dict(session.execute(
-        select(Registration.state, func.count()).where(Registration.activity_id == activity_id)
-        .group_by(Registration.state)).all())
+    stmt = (select(Registration.state, func.count()).where(Registration.activity_id == activity_id)
+            .group_by(Registration.state))
+    states: dict[str, int] = {state: int(n) for state, n in session.execute(stmt).tuples()}
     checked = session.execute(select(func.count(Registration.checked_in_at),
                                      func.count(Registration.checked_out_at))
                               .where(Registration.activity_id == activity_id)).one()

@@ -19,9 +19,17 @@ from sqlalchemy.orm import Session
 
 from core.settings import ActivitySettings
 from core.texts import t
-from models.activities import (SCENE_PREFIX, Activity, Participant, PendingSignup, Rating,
-                               Registration, RegState, time_window)
 from models.accounts import User
+from models.activities import (
+    SCENE_PREFIX,
+    Activity,
+    Participant,
+    PendingSignup,
+    Rating,
+    Registration,
+    RegState,
+    time_window,
+)
 from models.filing import FilingItem, ReviewState
 from models.notices import notify
 

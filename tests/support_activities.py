@@ -7,8 +7,8 @@ from sqlalchemy.orm import Session
 
 from bot.services import Services
 from models import activity_rules as rules
-from models.activities import Activity
 from models.accounts import User
+from models.activities import Activity
 from tests.support import create_user
 from tests.support_contest import create_item
 
@@ -20,12 +20,13 @@ DURING = dt.datetime(2017, 11, 10, 10, 0, tzinfo=TZ)
 def publish_item(session: Session, services: Services, name: str = "青春志愿行",
                  capacity: int | None = None, intentions: tuple[str, ...] = ("contest",),
                  time_text: str | None = None, now: dt.datetime = BEFORE,
-                 **options: bool) -> Activity:
+                 walk_ins: bool | None = None, checkout: bool | None = None) -> Activity:
     """A filed, approved activity on 2017-11-10 (or at time_text), published."""
     item = create_item(session, name, intentions=intentions)
     if time_text:
         item.time_text = time_text
-    activity, _ = rules.publish(session, item.id, rules.PublishOptions(capacity=capacity, **options),
+    activity, _ = rules.publish(session, item.id, rules.PublishOptions(capacity=capacity, walk_ins=walk_ins,
+                                                                   checkout=checkout),
                                 "test", now, services.settings.activities, services.tz)
     return activity
 

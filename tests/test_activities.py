@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.services import Services
-from models import activity_jobs, activity_rules as rules
+from models import activity_jobs
+from models import activity_rules as rules
 from models.activities import Participant, Registration, RegState, time_window
 from models.activity_figures import actual_verdicts, figures, org_figures
 from models.filing import Intention

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
+from click.testing import Result
 from flask import Flask
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -31,7 +32,7 @@ def cli_app(app_factory: Callable[[Settings], Flask], settings_factory: Callable
     return app
 
 
-def run(app: Flask, *args: str) -> object:
+def run(app: Flask, *args: str) -> Result:
     """Invoke a command in the app's context, as `flask --app wsgi` does."""
     with app.app_context():
         return app.test_cli_runner().invoke(args=list(args))
@@ -99,7 +100,8 @@ def test_qrcode_asks_wechat_for_a_temporary_code_with_the_scene(cli_app: Flask, 
     assert "有效期至 2017-11-12 00:00" in result.stdout
     result = run(cli_app, "activity", "qrcode", str(item_id), "--out", str(tmp_path / "out.png"), "--checkout")
     assert result.exit_code == 0, result.output
-    assert fake_wechat.sent("qrcode/create")[-1].body["action_info"]["scene"]["scene_str"] == scene_out
+    body = fake_wechat.sent("qrcode/create")[-1].body or {}
+    assert body["action_info"]["scene"]["scene_str"] == scene_out
 
 
 def test_qrcode_failures_are_clean(cli_app: Flask, fake_wechat: FakeWeChat, tmp_path: Path) -> None:

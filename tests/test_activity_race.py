@@ -51,9 +51,9 @@ def test_fifty_people_for_the_last_three_places(app: Flask, services: Services, 
     kinds = Counter("ok" if "报名成功" in r else "waiting" if "候补名单" in r else r for r in replies)
     assert kinds == {"ok": 3, "waiting": 47}
     with services.db.session() as s:
-        states = dict(s.execute(select(Registration.state, func.count())
-                                .where(Registration.activity_id == activity_id)
-                                .group_by(Registration.state)).all())
+        stmt = (select(Registration.state, func.count()).where(Registration.activity_id == activity_id)
+                .group_by(Registration.state))
+        states = {state: int(n) for state, n in s.execute(stmt).tuples()}
         tickets = s.scalars(select(Registration.ticket).where(Registration.activity_id == activity_id)
                             .order_by(Registration.ticket)).all()
     assert states == {RegState.REGISTERED: 10, RegState.WAITING: 47}

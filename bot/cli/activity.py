@@ -12,7 +12,12 @@ from bot.wechat.errors import WeChatError
 from core.texts import t
 from models import activity_rules as rules
 from models.activities import Activity, Registration, RegState
-from models.activity_export import checkin_rows, registration_rows, rows_of, write_workbook
+from models.activity_export import (
+    checkin_rows,
+    registration_rows,
+    rows_of,
+    write_workbook,
+)
 from models.activity_figures import actual_verdicts
 
 MAX_QR_SECONDS = 30 * 24 * 3600   # WeChat's longest temporary code
@@ -109,7 +114,7 @@ def qrcode(item_id: int, out: Path, checkout: bool) -> None:
         answer = svc.api.create_qrcode(scene, seconds)
     except WeChatError as exc:
         fail(t("activities.cli.wechat_failed", error=f"{exc.code} {exc.message}"))
-    segno.make_qr(str(answer["url"]), error="m").save(out, scale=10, border=4)
+    segno.make_qr(str(answer["url"]), error="m").save(str(out), scale=10, border=4)
     expires = svc.now() + dt.timedelta(seconds=int(answer.get("expire_seconds") or seconds))
     kind = t("activities.cli.kind.out" if checkout else "activities.cli.kind.in")
     click.echo(t("activities.cli.qrcode", id=item_id, kind=kind, out=out, until=_local(expires)))
