@@ -170,3 +170,22 @@ def test_export_refuses_another_extension(cli_app: Flask, tmp_path: Path) -> Non
         item_id = publish_item(s, svc).item_id
     result = run(cli_app, "activity", "export", str(item_id), "--out", str(tmp_path / "a.csv"))
     assert result.exit_code == 1 and "只支持导出 .xlsx 文件" in result.stderr
+
+
+@pytest.mark.parametrize("body, errcode", [
+    ({"action_name": "QR_STR_SCENE", "action_info": {"scene": {"scene_str": "act_x"}},
+      "expire_seconds": 9_999_999}, 0),
+    ({"action_name": "QR_STR_SCENE", "action_info": {"scene": {"scene_str": ""}}}, 40097),
+    ({"action_name": "QR_STR_SCENE", "action_info": {"scene": {"scene_str": "x" * 65}}}, 40097),
+    ({"action_name": "QR_NOPE", "action_info": {"scene": {"scene_str": "act_x"}}}, 40097),
+    ({"action_name": "QR_SCENE", "action_info": {"scene": {"scene_id": 0}}}, 40097),
+])
+def test_the_fake_checks_qrcode_create_as_wechat_does(body: dict[str, object], errcode: int) -> None:
+    from bot.wechat.fake_qrcode import MAX_EXPIRE, create_qrcode
+
+    fake = FakeWeChat()
+    answer = create_qrcode(fake, {}, body)
+    assert int(answer.get("errcode") or 0) == errcode
+    if not errcode:
+        assert answer["expire_seconds"] == MAX_EXPIRE and answer["url"].startswith("http://weixin.qq.com/q/")
+        assert fake.qrcodes[answer["ticket"]]["scene"] == "act_x"
