@@ -127,8 +127,30 @@ def _terms(ctx: Ctx, activity: Activity) -> dict[str, str]:
 
 
 def _span(ctx: Ctx, activity: Activity) -> str:
-    """When the activity runs."""
-    return f"{when(ctx, activity.starts_at)} 至 {when(ctx, activity.ends_at)}"
+    """When the activity runs: its hours, or its day(s) when it was filed without an hour."""
+    if not _whole_days(ctx, activity):
+        return f"{when(ctx, activity.starts_at)} 至 {when(ctx, activity.ends_at)}"
+    last = activity.ends_at - dt.timedelta(days=1)
+    if last.date() == activity.starts_at.date():
+        return t("activities.whole_day", day=_day(ctx, activity.starts_at))
+    return f"{_day(ctx, activity.starts_at)} 至 {_day(ctx, last)}"
+
+
+def _starts(ctx: Ctx, activity: Activity) -> str:
+    """The start in a list: the day alone for an activity open all day."""
+    return _day(ctx, activity.starts_at) if _whole_days(ctx, activity) else when(ctx, activity.starts_at)
+
+
+def _whole_days(ctx: Ctx, activity: Activity) -> bool:
+    """Whether the activity runs from midnight to midnight (filed as days without an hour)."""
+    tz = ctx.services.tz
+    return all(m.astimezone(tz).time() == dt.time() for m in (activity.starts_at, activity.ends_at))
+
+
+def _day(ctx: Ctx, moment: dt.datetime) -> str:
+    """A day as people read it: 11月20日."""
+    local = moment.astimezone(ctx.services.tz)
+    return f"{local.month}月{local.day}日"
 
 
 def _capacity(activity: Activity) -> str:
@@ -179,7 +201,7 @@ def listing(ctx: Ctx, town: str | None, page: int) -> str:
     shown = rows[(page - 1) * size: page * size]
     lines = [t("activities.list.head", where=town or t("activities.list.all"), n=len(rows),
                page=page, pages=pages)]
-    lines += [t("activities.list.line", id=a.number, name=a.item.name, time=when(ctx, a.starts_at),
+    lines += [t("activities.list.line", id=a.number, name=a.item.name, time=_starts(ctx, a),
                 town=a.item.town, left=_left(ctx, a)) for a in shown]
     more = t("activities.list.more", next=page + 1) if page < pages else ""
     lines.append(t("activities.list.footer", example=shown[0].number, more=more))
@@ -360,7 +382,7 @@ def mine(msg: Incoming, ctx: Ctx) -> Reply:
     lines = [t("activities.mine.head", n=len(rows))]
     for row, activity in rows:
         lines.append(t("activities.mine.line", id=activity.number, name=activity.item.name,
-                       time=when(ctx, activity.starts_at), state=_own_state(ctx, activity)))
+                       time=_starts(ctx, activity), state=_own_state(ctx, activity)))
     return Reply(text="\n".join(lines))
 
 

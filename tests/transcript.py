@@ -28,6 +28,7 @@ Format (one directive a line; `#` starts a comment line):
   @org NAME [town=TOWN] [kind=town|youth_home|org] [admin=OPENID]   a registered organisation
   @activity NAME [org=NAME] [month=YYYY-MM] [state=pending|approved|rejected]
             [intentions=goods,contest] [registrations=N]            a filed activity (its own filing)
+            [hours=14:00-16:30]                                      on the 10th, at these hours
   @supervisor TOWN code=CODE            an unused binding code for the town's supervisor
 """
 from __future__ import annotations
@@ -277,9 +278,11 @@ class Runner:
         options = dict(o.split("=", 1) for o in opts)
         registrations = options.get("registrations")
         with self.app.extensions["youthvoice"].db.session() as session:
-            create_item(session, name, options.get("org", "石龙团委"), options.get("month", "2017-11"),
-                        tuple(options.get("intentions", "contest").split(",")),
-                        options.get("state", "approved"), int(registrations) if registrations else None)
+            item = create_item(session, name, options.get("org", "石龙团委"), options.get("month", "2017-11"),
+                               tuple(options.get("intentions", "contest").split(",")),
+                               options.get("state", "approved"), int(registrations) if registrations else None)
+            if "hours" in options:  # hours=14:00-16:30: the filed time with its hours
+                item.time_text = f"{item.starts_on} {options['hours'].replace('-', ' 至 ')}"
 
     def do_supervisor(self, arg: str) -> None:
         town, *opts = arg.split()

@@ -5,6 +5,7 @@ TEXTS: dict[str, str] = {
     "activities.yes": "是",
     "activities.no": "否",
     "activities.unlimited": "不限",
+    "activities.whole_day": "{day}（全天）",
     "activities.left": "余 {n} 个名额",
     "activities.full": "已满",
     "activities.full_waiting": "已满，可排队候补",
