@@ -253,3 +253,23 @@ def test_walk_ins_keep_their_remembered_name(services: Services) -> None:
         row = rules.registration_of(s, activity, user)
     assert done.code == "walked_in" and row is not None
     assert (row.state, row.name, row.mobile) == (RegState.WALK_IN, "走进来", None)
+
+
+def test_the_registered_jobs_run_the_duties(services: Services) -> None:
+    """The scheduler's shells: reminders, invitations, erasure, each idempotent."""
+    from scheduler.jobs import JOBS, resolve
+
+    with services.db.session() as s:
+        activity = publish_item(s, services)
+        (user,) = register_people(s, activity, 1)
+        rules.scan(s, activity.checkin_scene, user, DURING, services.settings.activities)
+    day_before = dt.datetime(2017, 11, 9, 9, 0, tzinfo=TZ)
+    for _ in range(2):
+        resolve(JOBS["activity_reminders"])(services, day_before)
+        resolve(JOBS["activity_rate_invites"])(services, dt.datetime(2017, 11, 11, 9, 0, tzinfo=TZ))
+        resolve(JOBS["activity_erase"])(services, dt.datetime(2017, 12, 12, 0, 0, tzinfo=TZ))
+    with services.db.session() as s:
+        purposes = s.scalars(select(OutboxMessage.purpose).order_by(OutboxMessage.id)).all()
+        mobiles = s.scalars(select(Registration.mobile)).all()
+    assert purposes == ["activity.reminder", "activity.rate"]
+    assert mobiles == [None]
