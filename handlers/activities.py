@@ -22,8 +22,8 @@ from models.activities import (
     Registration,
     RegState,
 )
-from models.activity_figures import actual_verdicts, town_figures
-from models.filing import FilingItem
+from models.activity_figures import Figures, actual_verdicts, org_figures, town_figures
+from models.filing import FilingItem, Intention
 from models.orgs import orgs_of
 from models.towns import resolve_town
 
@@ -450,7 +450,15 @@ def plan_lines(ctx: Ctx, item: FilingItem) -> list[str]:
                participants=loop.participants, ratings=loop.ratings, average=average)]
     if verdicts:
         lines.append(t("activities.admin.support", line="；".join(r.short for r in verdicts)))
+    if item.has(Intention.HEAVY):
+        lines.append(org_line(org_figures(ctx.session, activity.org_id)))
     return lines
+
+
+def org_line(total: Figures) -> str:
+    """An organisation's summed loop figures and contest votes (the 重磅活动 metrics)."""
+    return t("activities.org.line", registrations=total.registrations + total.walk_ins,
+             participants=total.participants, comments=total.comments, votes=total.votes)
 
 
 def town_lines(ctx: Ctx, town: str) -> list[str]:

@@ -130,9 +130,11 @@ def test_status_counts_and_the_waiting_list(cli_app: Flask) -> None:
     lines = result.stdout.splitlines()
     assert lines[1] == "名额 2｜报名 2｜候补 1｜已取消 1"
     assert lines[2] == "签到 0（现场 0）｜签退 0"
-    assert lines[4:6] == ["候补名单：", "  1. 青年3 13800000003"]
-    assert lines[6] == "按实际人数核定："
-    assert lines[7].startswith("✗ 文化品支持：")
+    assert lines[3] == "评价 0 条，平均 - 分｜评论 0"
+    assert lines[4] == "组织合计（重磅活动指标）：报名 2，签到 0，评论 0，大赛有效票 0"
+    assert lines[5:7] == ["候补名单：", "  1. 青年3 13800000003"]
+    assert lines[7] == "按实际人数核定："
+    assert lines[8].startswith("✗ 文化品支持：")
 
 
 def test_export_reads_back_with_chinese_headers(cli_app: Flask, tmp_path: Path) -> None:

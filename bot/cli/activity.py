@@ -18,7 +18,8 @@ from models.activity_export import (
     rows_of,
     write_workbook,
 )
-from models.activity_figures import actual_verdicts
+from handlers.activities import org_line
+from models.activity_figures import actual_verdicts, org_figures
 
 MAX_QR_SECONDS = 30 * 24 * 3600   # WeChat's longest temporary code
 MIN_QR_SECONDS = 60
@@ -133,6 +134,7 @@ def status(item_id: int) -> None:
                      time=f"{_local(row.starts_at)} 至 {_local(row.ends_at)}",
                      capacity=t("activities.unlimited") if row.capacity is None else row.capacity,
                      average=average, **_counts(loop)))
+        click.echo(org_line(org_figures(s, row.org_id)))
         waiting = [r for r in rows_of(s, row) if r.state == RegState.WAITING]
         _echo_waiting(waiting)
         if verdicts:

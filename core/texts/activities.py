@@ -101,6 +101,8 @@ TEXTS: dict[str, str] = {
     "activities.plan.line": "计划 {scale} 人｜实际：报名 {registrations}，签到 {participants}，"
                             "评价 {ratings} 条（平均 {average} 分）",
     "activities.plan.unpublished": "计划 {scale} 人｜尚未发布报名（发送“发布 {id} 名额”开放报名）",
+    "activities.org.line": "组织合计（重磅活动指标）：报名 {registrations}，签到 {participants}，"
+                           "评论 {comments}，大赛有效票 {votes}",
     "activities.town.line": "活动报名：已发布 {published} 个，报名 {registrations}，候补 {waiting}，"
                             "签到 {participants}，评价 {ratings} 条（平均 {average} 分）",
     # notices (customer-service text, or a template's short values)
