@@ -10,6 +10,7 @@ import segno
 from bot.cli.common import fail, services, session
 from bot.wechat.errors import WeChatError
 from core.texts import t
+from handlers.activities import org_line
 from models import activity_rules as rules
 from models.activities import Activity, Registration, RegState
 from models.activity_export import (
@@ -18,7 +19,6 @@ from models.activity_export import (
     rows_of,
     write_workbook,
 )
-from handlers.activities import org_line
 from models.activity_figures import actual_verdicts, org_figures
 
 MAX_QR_SECONDS = 30 * 24 * 3600   # WeChat's longest temporary code
