@@ -1,7 +1,7 @@
 """the activity loop: published activities, registrations, ratings, remembered details
 
 Revision ID: 0015
-Revises: 0009
+Revises: 0012
 Create Date: 2026-12-01
 """
 from alembic import op
@@ -10,7 +10,7 @@ import models.base
 
 
 revision = '0015'
-down_revision = '0009'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
