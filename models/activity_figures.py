@@ -12,7 +12,7 @@ from core.settings import SupportSettings
 from models.activities import Activity, Rating, Registration, RegState
 from models.contest_rounds import Entry
 from models.filing import FilingItem
-from models.support import Basis, SupportResult, assess
+from models.support import Actuals, Basis, SupportResult, assess
 
 
 @dataclasses.dataclass(frozen=True)
@@ -81,7 +81,7 @@ def town_figures(session: Session, town: str) -> tuple[int, Figures]:
 
 
 def loop_basis(item: FilingItem, loop: Figures, started: bool) -> Basis:
-    """The support rules' numbers from the loop; a manual correction (filing actuals) wins.
+    """The support rules' numbers from the loop; a figure corrected by hand (filing actuals) wins.
 
     Participants count once the activity has begun (before, nobody could have checked in).
     The one place that turns the loop's figures into the support rules' input.
@@ -92,8 +92,9 @@ def loop_basis(item: FilingItem, loop: Figures, started: bool) -> Basis:
     registrations = item.actual_registrations
     if registrations is None:
         registrations = loop.registrations + loop.walk_ins
-    return Basis(scale=item.scale, month=item.month, participants=participants,
-                 registrations=registrations)
+    return Basis(scale=item.scale, month=item.month,
+                 actual=Actuals(participants=participants, registrations=registrations,
+                                interactions=item.actual_interactions))
 
 
 def actual_verdicts(session: Session, activity: Activity, rules: SupportSettings,

@@ -155,11 +155,16 @@ def test_goods_on_actual_registrations_at_the_threshold(services: Services, regi
     assert _verdict(services, registrations, Intention.GOODS) == (eligible, "", quantity)
 
 
-@pytest.mark.parametrize("checked_in, eligible", [(100, False), (101, True)])
-def test_goods_on_actual_participants_once_it_began(services: Services, checked_in: int,
-                                                   eligible: bool) -> None:
-    """120 registered; once the activity began, the participants decide."""
-    assert _verdict(services, 120, Intention.GOODS, checked_in, DURING)[0] is eligible
+@pytest.mark.parametrize("checked_in, level", [(49, "basic"), (50, "lecturer")])
+def test_training_on_actual_participants_once_it_began(services: Services, checked_in: int,
+                                                      level: str) -> None:
+    """120 registered; once the activity began, the participants decide the lecturer support."""
+    assert _verdict(services, 120, Intention.TRAINING, checked_in, DURING)[:2] == (True, level)
+
+
+def test_training_before_it_began_previews_on_the_plan(services: Services) -> None:
+    """Nobody could have checked in yet: the planned scale (120) stands in for participants."""
+    assert _verdict(services, 10, Intention.TRAINING)[:2] == (True, "lecturer")
 
 
 @pytest.mark.parametrize("registrations, level", [(50, ""), (51, "promo")])
