@@ -75,7 +75,7 @@ def test_everything_passes_against_the_fake(app_factory: Callable[[Settings], Fl
     assert got["微信凭据"] == "[通过] 微信凭据：AppID wx2c2769f8efd9abc2 可以获取 access token。"
     assert got["模板 contest_result"] == (
         "[通过] 模板 contest_result：存在（评选结果通知），字段 thing1、thing2、time3 齐全。")
-    assert got["菜单"] == "[通过] 菜单：符合微信限制（3 个一级菜单，8 个子菜单）。"
+    assert got["菜单"] == "[通过] 菜单：符合微信限制（3 个一级菜单，10 个子菜单）。"
     assert result.stdout.strip().splitlines()[-1] == "全部 7 项检查通过，可以上线。"
 
 
