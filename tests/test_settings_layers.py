@@ -157,7 +157,9 @@ def test_a_broken_file_is_one_line_too(tmp_path: Path) -> None:
     ("[campaign]\nzzz = 1\n", "未知的设置项 campaign.zzz$"),
     ('[scheduler.jobs]\nexperts_montly = "30 1 * * *"\n',
      "未知的定时任务 scheduler.jobs.experts_montly，是否想写 scheduler.jobs.experts_monthly？"),
-    ('[scheduler.jobs]\nbackup = "0 3 * * *"\n', "未知的定时任务 scheduler.jobs.backup，已知任务：announce、"),
+    ('[scheduler.jobs]\nbackup = "0 3 * * *"\n',
+     "未知的定时任务 scheduler.jobs.backup，已知任务：activity_erase、activity_rate_invites、activity_reminders、"
+     "announce、"),
     ('[push.templates.my_notice]\ntemplate_idd = "T"\n',
      "未知的设置项 push.templates.my_notice.template_idd，是否想写 push.templates.my_notice.template_id？"),
     ('[push.templates.contest_result]\nfeilds = {}\n',
