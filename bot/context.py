@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING, Any, Callable, Protocol
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from bot.dialog import Dialogs
     from bot.services import Services
     from core.settings import Settings
     from bot.store import Store
     from models.accounts import Role, User
+    from models.dialogs import DialogDraft
 
 
 class BotError(Exception):
@@ -76,6 +78,11 @@ class Ctx:
     # Store values read under the user's lock before the handler ran (key -> raw value or None);
     # the store itself only changes after the commit, so they stay current for the message.
     prefetched: dict[str, bytes | None] = dataclasses.field(default_factory=dict)
+    # The app's conversations (bot/routing.py), and the follower's draft once read: the dialog
+    # engine reads it at most once a message (a caller that already has the row may set both).
+    dialogs: Dialogs | None = None
+    draft: DialogDraft | None = None
+    draft_loaded: bool = False
 
     def has(self, role: Role) -> bool:
         """Whether the user holds a role."""

@@ -80,7 +80,8 @@ def _context(services: Services, session: object, msg: Incoming,
     if msg.type != "event":
         touch(user, now, dt.timedelta(seconds=services.settings.accounts.touch_interval_seconds))
     return Ctx(session=session, user=user, roles=roles, settings=services.settings,  # type: ignore[arg-type]
-               store=services.store, now=now, services=services, prefetched=prefetched)
+               store=services.store, now=now, services=services, prefetched=prefetched,
+               dialogs=routing.DIALOGS)
 
 
 def _run_after_commit(ctx: Ctx | None) -> None:

@@ -1,6 +1,7 @@
 """The routing table: (predicate, handler) pairs, first match wins.
 
-Order: events, global words, the active dialog, menu keys, keywords, then the default.
+Order: events, the open dialog, global words, the dialog's words outside it, menu keys, then the
+default. The conversations the app runs are listed here too (DIALOGS).
 """
 from __future__ import annotations
 
@@ -59,36 +60,18 @@ def always(msg: Incoming, ctx: Ctx) -> bool:
     return True
 
 
-TABLE: list[Route] = [
-    # events
-    (activities.is_scan, activities.scan),
-    (event_is("subscribe"), accounts.on_subscribe),
-    (event_is("unsubscribe"), accounts.on_unsubscribe),
-    (event_is("scan"), accounts.on_scan),
-    (event_is("templatesendjobfinish"), push.template_finished),
-    # global words
-    (text_is("帮助", "?", "？", "help"), accounts.help),
-    (click("HELP"), accounts.help),
-    (text_starts("绑定"), accounts.bind),
-    # the active dialog takes every other text
-    (dialog.is_active, dialog.handle),
-    (activities.is_pending_word, activities.answer),
-    (text_is("取消", "退出", "上一步", "跳过", "继续", "重新开始"), accounts.nothing_to_cancel),
-    (text_matches(r"修改\s*\d+"), accounts.nothing_to_cancel),
-    (text_is("确认", "提交"), filing.nothing_to_confirm),
-    # menu keys
-    (click("FILE_APPLICATION"), filing.start),
-    (click("MY_FILINGS"), filing.my_filings),
-    (click("CONTEST_LIST"), contest.showcase_menu),
-    (click("CONTEST_VOTE_HELP"), contest.vote_help),
-    (click("CONTEST_RANK"), contest.leaderboard),
-    (click("EXPERT_RANK"), experts.my_rank),
-    (for_role(Role.SUPERVISOR, click("SUPERVISOR_DATA")), supervisor.data),
-    (click("SUPERVISOR_DATA"), supervisor.refuse),
-    (click("ACTIVITY_LIST"), activities.menu_list),
-    (click("MY_ACTIVITIES"), activities.mine),
-    # keywords
+# Words that start a conversation (inside it they resume it).
+ENTRIES: list[Route] = [
     (text_is("申报"), filing.start),
+]
+
+HELP: list[Route] = [
+    (text_is("帮助", "?", "？", "help"), accounts.help),
+]
+
+# Words that work anywhere: inside a dialog they are answered and the dialog keeps waiting.
+KEYWORDS: list[Route] = [
+    (text_starts("绑定"), accounts.bind),
     (text_matches(r"我的申报\s*\d*"), filing.my_filings),
     (for_role(Role.PLATFORM_ADMIN, text_is("审核")), filing_review.pending),
     (for_role(Role.PLATFORM_ADMIN, text_matches(r"审核\s*\d+")), filing_review.show),
@@ -111,6 +94,52 @@ TABLE: list[Route] = [
     (text_is("我的活动"), activities.mine),
     (text_matches(r"评价[\s\S]*"), activities.rate),
     (for_role(Role.PLATFORM_ADMIN, text_matches(r"隐藏评论\s*\S*")), activities.hide),
+]
+
+# The exact words of those routes: inside a free-text question (a name, a place) only these,
+# alone or with a number (项目 3, 我的申报 12), are commands (see bot/dialog.py).
+WORDS = ("申报", "帮助", "?", "help", "我的申报", "审核", "项目", "投票", "点赞", "排行", "排行榜",
+         "规则", "投票规则", "我的排名", "专家榜", "督导", "订阅结果", "取消订阅结果", "活动", "发布",
+         "报名", "取消报名", "我的活动", "评价", "隐藏评论")
+
+# The conversations of this app.
+DIALOGS = dialog.Dialogs(
+    conversations=(filing.FILING,),
+    keywords=[predicate for predicate, _ in ENTRIES + HELP + KEYWORDS],
+    words=WORDS,
+)
+
+TABLE: list[Route] = [
+    # events
+    (activities.is_scan, activities.scan),
+    (event_is("subscribe"), accounts.on_subscribe),
+    (event_is("unsubscribe"), accounts.on_unsubscribe),
+    (event_is("scan"), accounts.on_scan),
+    (event_is("templatesendjobfinish"), push.template_finished),
+    # the open dialog: its own words, its answers, and the global words its question takes
+    (DIALOGS.takes, DIALOGS.handle),
+    (activities.is_pending_word, activities.answer),
+    # global words (inside a dialog, answered and the dialog mentioned)
+    *ENTRIES,
+    *DIALOGS.waiting(HELP, full=True),
+    *DIALOGS.waiting(KEYWORDS),
+    # the dialog's words outside a dialog
+    (text_is("取消", "退出", "上一步", "跳过", "继续", "重新开始"), accounts.nothing_to_cancel),
+    (text_matches(r"修改\s*\d+"), accounts.nothing_to_cancel),
+    (text_is("确认", "提交"), filing.nothing_to_confirm),
+    # menu keys
+    (click("HELP"), accounts.help),
+    (click("FILE_APPLICATION"), filing.start),
+    (click("MY_FILINGS"), filing.my_filings),
+    (click("CONTEST_LIST"), contest.showcase_menu),
+    (click("CONTEST_VOTE_HELP"), contest.vote_help),
+    (click("CONTEST_RANK"), contest.leaderboard),
+    (click("EXPERT_RANK"), experts.my_rank),
+    (for_role(Role.SUPERVISOR, click("SUPERVISOR_DATA")), supervisor.data),
+    (click("SUPERVISOR_DATA"), supervisor.refuse),
+    (click("ACTIVITY_LIST"), activities.menu_list),
+    (click("MY_ACTIVITIES"), activities.mine),
+    # a registration waiting for its name, mobile or 确认 takes any other text
     (activities.has_pending, activities.answer),
     # default
     (type_is("text"), accounts.unknown_text),

@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from bot import dialog
 from bot.context import Ctx, Incoming, Reply
 from core.texts import t
 from models.accounts import BindingCode, Role, User, redeem_code
@@ -45,10 +44,8 @@ def help_text(ctx: Ctx) -> str:
 
 
 def help(msg: Incoming, ctx: Ctx) -> Reply:
-    """Answer 帮助; inside a dialog, repeat its pending question too."""
-    pending = dialog.pending_prompt(ctx)
-    text = help_text(ctx)
-    return Reply(text=f"{text}\n\n{pending}" if pending else text)
+    """Answer 帮助 (inside a dialog the routing adds its pending question)."""
+    return Reply(text=help_text(ctx))
 
 
 def on_subscribe(msg: Incoming, ctx: Ctx) -> Reply:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-from bot import dialog
 from bot.context import BotError, Ctx, Incoming, Reply
 from bot.dialog import Conversation, State
 from handlers import activities
@@ -41,13 +40,16 @@ def start(msg: Incoming, ctx: Ctx) -> Reply:
     refusal = window_refusal(ctx)
     if refusal:
         return Reply(text=refusal)
-    state = dialog.load(ctx)
-    if state is not None:
-        return dialog.resume(ctx, state)
+    assert ctx.dialogs is not None  # the dispatcher hands every handler the app's conversations
+    return ctx.dialogs.enter(ctx, FILING, lambda: fresh(ctx))
+
+
+def fresh(ctx: Ctx) -> tuple[State, str]:
+    """A new draft's preset answers (the organisation, when the user has one) and its intro."""
     orgs = orgs_of(ctx.session, ctx.user)
-    preset = {"org": org_value(orgs[0])} if len(orgs) == 1 else {}
-    intro = t("filing.intro", org=orgs[0].name) if len(orgs) == 1 else t("filing.intro.many")
-    return dialog.begin(ctx, FILING, preset, intro)
+    if len(orgs) == 1:
+        return {"org": org_value(orgs[0])}, t("filing.intro", org=orgs[0].name)
+    return {}, t("filing.intro.many")
 
 
 def summary_head(ctx: Ctx, state: State) -> str:
@@ -87,12 +89,12 @@ def _submitted_line(ctx: Ctx, item: FilingItem) -> str:
     return f"{head}\n{t('filing.support.line', line=support)}" if support else head
 
 
-FILING = dialog.register(Conversation(
+FILING = Conversation(
     name="filing", noun=t("filing.noun"), head=HEAD, steps=STEPS,
     max_records=lambda ctx: ctx.settings.filing.max_activities,
     summary_head=summary_head, record_extra=record_support, submit=submit,
     entry_words=("申报",),
-))
+)
 
 
 def my_filings(msg: Incoming, ctx: Ctx) -> Reply:

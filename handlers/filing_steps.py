@@ -220,12 +220,15 @@ def _limits(ctx: Ctx) -> dict[str, object]:
 HEAD = (Step("org", "组织", prompt_org, parse_org, show=lambda v: str(v["name"])),)
 STEPS = (
     Step("town", "镇街", prompt_town, parse_town, default=default_town),
-    Step("name", "活动名称", _prompt("filing.ask.name"), parse_name, clip=20),
+    Step("name", "活动名称", _prompt("filing.ask.name"), parse_name, clip=20,
+         free_text=True),
     Step("time", "活动时间", _prompt("filing.ask.time"), parse_when, show=show_time),
-    Step("location", "活动地点", _prompt("filing.ask.location"), parse_location, clip=16),
+    Step("location", "活动地点", _prompt("filing.ask.location"), parse_location, clip=16,
+         free_text=True),
     Step("scale", "活动规模", _prompt("filing.ask.scale"), parse_scale, show=show_scale),
     Step("type", "活动类型", _prompt("filing.ask.type"), parse_type, show=show_type),
-    Step("description", "活动简介", _prompt("filing.ask.description"), parse_description, clip=12),
+    Step("description", "活动简介", _prompt("filing.ask.description"), parse_description, clip=12,
+         free_text=True),
     Step("plan", "方案链接", _prompt("filing.ask.plan"), parse_plan, optional=True, clip=24),
     Step("intentions", "申请意向", _prompt("filing.ask.intentions"), parse_intentions,
          show=show_intentions),

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot import dialog_view
+from bot import dialog
 from bot.services import Services
 from bot.wechat.protocol import MAX_TEXT_BYTES
 from handlers.filing import FILING
@@ -143,6 +143,6 @@ def test_worst_case_summary_fits_one_reply(shown: str, end: str) -> None:
                       plan="https://example.org/" + "p" * 200)
     record["time"].update(text=shown, end=end)
     state = {"head": {"org": {"id": 1, "name": "组" * 100}}, "records": [record] * limits.max_activities}
-    text = dialog_view.summary(FILING, FakeCtx(settings), state)  # type: ignore[arg-type]
+    text = dialog.summary(FILING, FakeCtx(settings), state)  # type: ignore[arg-type]
     assert "【活动3】" in text and text.endswith("“取消”放弃。")
     assert len(text.encode()) <= MAX_TEXT_BYTES

@@ -21,6 +21,7 @@ Format (one directive a line; `#` starts a comment line):
   !retry                               redeliver the previous message (same MsgId / CreateTime)
   !wait 45m | 2h | 3d                  move the clock on
   !restart                             a new app on the same database and store
+  !flushstore                          empty the store (Redis FLUSHDB), as a Redis restart would
   !parallel text a | text b            two messages of the user at the same moment
   @contest YYYY-MM [entries=N] [first=YYYY-MM-DD last=YYYY-MM-DD] [orgs=A,B] [name=PREFIX]
                                        a shortlisted contest round of N approved projects
@@ -305,6 +306,9 @@ class Runner:
         self.app.extensions["youthvoice"].close()
         self.app = self.build(self.settings)
 
+    def do_flushstore(self, arg: str) -> None:
+        self.app.extensions["youthvoice"].store.redis.flushdb()
+
     def do_parallel(self, arg: str) -> None:
         texts = [t.strip() for t in arg.split("|")]
         replies: list[str] = [""] * len(texts)
@@ -326,5 +330,6 @@ KINDS = {"@now": "now", "@user": "user", "@settings": "settings", "@expert": "ex
          "@stats": "stats", "@evaluate": "evaluate", ">": "send", "<": "contains",
          "<!": "lacks", "<=": "equals", "<~": "matches", "<same": "same", "?": "check",
          "!retry": "retry", "!wait": "wait", "!restart": "restart", "!parallel": "parallel",
+         "!flushstore": "flushstore",
          "@contest": "contest", "!close": "close", "@org": "org", "@activity": "activity",
          "@supervisor": "supervisor"}

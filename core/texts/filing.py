@@ -36,13 +36,13 @@ TEXTS: dict[str, str] = {
     "filing.invalid.time_past": "{date} 已经过去，请回复今天或以后的日期，例如：{day}下午2点。",
     "filing.invalid.location": "活动地点不能为空，且不超过 {max} 字，例如：石龙青年之家；线上话题请回复“线上”。",
     "filing.invalid.location_online": "活动类型是线下活动，地点不能是“线上”。请回复具体地点，例如：石龙青年之家；"
-                                      "或发送“上一步”后修改活动类型。",
+                                      "如是线上互动话题，请发送“修改 活动类型”。",
     "filing.invalid.scale": "请回复 1 到 {max} 之间的人数，例如：200、两百人 或 约150人。",
     "filing.invalid.scale_whole": "人数需是整数（收到“{text}”），请重新回复，例如：200、两百人 或 约150人。",
     "filing.invalid.scale_order": "人数范围请从小到大写，例如：{low}-{high}人。",
     "filing.scale.shown": "{scale}人",
     "filing.invalid.type": "请回复 1（线下活动）或 2（线上互动话题）。",
-    "filing.invalid.type_online": "活动地点是“线上”，请回复 2（线上互动话题）；如是线下活动，请发送“上一步”修改地点。",
+    "filing.invalid.type_online": "活动地点是“线上”，请回复 2（线上互动话题）；如是线下活动，请发送“修改 活动地点”。",
     "filing.invalid.description_short": "活动简介太短，请至少写 {min} 个字，例如：面向返乡青年的创业经验分享与交流。",
     "filing.invalid.description_long": "活动简介最多 {max} 字（现在 {n} 字），请精简后重新回复；详细内容可在下一步附方案链接。",
     "filing.invalid.plan": "请回复以 http:// 或 https:// 开头的链接，例如：https://mp.weixin.qq.com/s/xxxx；"
