@@ -27,20 +27,18 @@ import datetime as dt
 import re
 import unicodedata
 import uuid
-from collections.abc import Sequence
-from typing import Any, Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from bot.context import BotError, Ctx, Handler, Incoming, Reply
 from bot.wechat.protocol import MAX_TEXT_BYTES, fit_text
 from core.texts import t
-from models.dialogs import (DialogDraft, DraftFate, drop_draft, fate, find_draft, save_draft,
-                            state_of)
+from models.dialogs import DialogDraft, DraftFate, drop_draft, fate, find_draft, save_draft, state_of
 
 State = dict[str, Any]
 Parse = Callable[[str, Ctx, State], Any]     # (answer, ctx, record so far) -> JSON value
 Prompt = Callable[[Ctx, State], str]         # (ctx, whole state) -> the question
 Predicate = Callable[[Incoming, Ctx], bool]
-Route = tuple[Predicate, Handler]
 
 CANCEL = {"取消", "退出"}
 BACK = {"上一步", "返回"}
@@ -153,15 +151,19 @@ class Dialogs:
             return Reply(text=self._lost(ctx, draft))
         return _turn(draft.conv, ctx, draft.state, msg.text.strip())
 
-    def waiting(self, routes: Sequence[Route], full: bool = False) -> list[Route]:
-        """The routes, answering as before and then mentioning the open dialog (its question if full)."""
-        return [(predicate, self._mentioning(handler, full)) for predicate, handler in routes]
+    def around(self, msg: Incoming, ctx: Ctx, handler: Handler, full: bool = False) -> Handler:
+        """A global word's handler; while a draft is open, one that then mentions it (full: its question).
+
+        Without a draft (or for an event, which never reads it) the handler itself is returned, so
+        the route of a read-only word stays that word's own handler.
+        """
+        if msg.type != "text" or self.draft(ctx) is None:
+            return handler
+        return self._mentioning(handler, full)
 
     def _mentioning(self, handler: Handler, full: bool) -> Handler:
-        """A handler whose answer to a text also mentions the follower's open dialog."""
+        """A handler whose answer also mentions the follower's open (or lost) draft."""
         def answer(msg: Incoming, ctx: Ctx) -> Reply | None:
-            if msg.type != "text":  # events never read the draft
-                return handler(msg, ctx)
             try:
                 reply = handler(msg, ctx)
             except BotError as exc:

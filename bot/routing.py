@@ -109,48 +109,58 @@ DIALOGS = dialog.Dialogs(
     words=WORDS,
 )
 
-TABLE: list[Route] = [
-    # events
-    (activities.is_scan, activities.scan),
-    (event_is("subscribe"), accounts.on_subscribe),
-    (event_is("unsubscribe"), accounts.on_unsubscribe),
-    (event_is("scan"), accounts.on_scan),
-    (event_is("templatesendjobfinish"), push.template_finished),
-    # the open dialog: its own words, its answers, and the global words its question takes
-    (DIALOGS.takes, DIALOGS.handle),
-    (activities.is_pending_word, activities.answer),
-    # global words (inside a dialog, answered and the dialog mentioned)
-    *ENTRIES,
-    *DIALOGS.waiting(HELP, full=True),
-    *DIALOGS.waiting(KEYWORDS),
-    # the dialog's words outside a dialog
-    (text_is("取消", "退出", "上一步", "跳过", "继续", "重新开始"), accounts.nothing_to_cancel),
-    (text_matches(r"修改\s*\d+"), accounts.nothing_to_cancel),
-    (text_is("确认", "提交"), filing.nothing_to_confirm),
-    # menu keys
-    (click("HELP"), accounts.help),
-    (click("FILE_APPLICATION"), filing.start),
-    (click("MY_FILINGS"), filing.my_filings),
-    (click("CONTEST_LIST"), contest.showcase_menu),
-    (click("CONTEST_VOTE_HELP"), contest.vote_help),
-    (click("CONTEST_RANK"), contest.leaderboard),
-    (click("EXPERT_RANK"), experts.my_rank),
-    (for_role(Role.SUPERVISOR, click("SUPERVISOR_DATA")), supervisor.data),
-    (click("SUPERVISOR_DATA"), supervisor.refuse),
-    (click("ACTIVITY_LIST"), activities.menu_list),
-    (click("MY_ACTIVITIES"), activities.mine),
-    # a registration waiting for its name, mobile or 确认 takes any other text
-    (activities.has_pending, activities.answer),
-    # default
-    (type_is("text"), accounts.unknown_text),
-    (type_is("event"), accounts.ignore_event),
-    (always, accounts.unsupported),
-]
+
+def table(dialogs: dialog.Dialogs, entries: list[Route]) -> list[Route]:
+    """The routing table around the app's conversations and the words that start them."""
+    return [
+        # events
+        (activities.is_scan, activities.scan),
+        (event_is("subscribe"), accounts.on_subscribe),
+        (event_is("unsubscribe"), accounts.on_unsubscribe),
+        (event_is("scan"), accounts.on_scan),
+        (event_is("templatesendjobfinish"), push.template_finished),
+        # the open dialog: its own words, its answers, and the global words its question takes
+        (dialogs.takes, dialogs.handle),
+        (activities.is_pending_word, activities.answer),
+        # global words (inside a dialog, answered and the dialog mentioned: see `route`)
+        *entries,
+        *HELP,
+        *KEYWORDS,
+        # the dialog's words outside a dialog
+        (text_is("取消", "退出", "上一步", "跳过", "继续", "重新开始"), accounts.nothing_to_cancel),
+        (text_matches(r"修改\s*\d+"), accounts.nothing_to_cancel),
+        (text_is("确认", "提交"), filing.nothing_to_confirm),
+        # menu keys
+        (click("HELP"), accounts.help),
+        (click("FILE_APPLICATION"), filing.start),
+        (click("MY_FILINGS"), filing.my_filings),
+        (click("CONTEST_LIST"), contest.showcase_menu),
+        (click("CONTEST_VOTE_HELP"), contest.vote_help),
+        (click("CONTEST_RANK"), contest.leaderboard),
+        (click("EXPERT_RANK"), experts.my_rank),
+        (for_role(Role.SUPERVISOR, click("SUPERVISOR_DATA")), supervisor.data),
+        (click("SUPERVISOR_DATA"), supervisor.refuse),
+        (click("ACTIVITY_LIST"), activities.menu_list),
+        (click("MY_ACTIVITIES"), activities.mine),
+        # a registration waiting for its name, mobile or 确认 takes any other text
+        (activities.has_pending, activities.answer),
+        # default
+        (type_is("text"), accounts.unknown_text),
+        (type_is("event"), accounts.ignore_event),
+        (always, accounts.unsupported),
+    ]
+
+
+TABLE = table(DIALOGS, ENTRIES)
+# The global words' handlers; inside a dialog their answer mentions it (True: its whole question).
+MENTIONING: dict[Handler, bool] = {handler: False for _, handler in KEYWORDS} | {accounts.help: True}
 
 
 def route(msg: Incoming, ctx: Ctx) -> Handler:
     """The first handler whose predicate matches."""
     for predicate, handler in TABLE:
         if predicate(msg, ctx):
+            if handler in MENTIONING:
+                return DIALOGS.around(msg, ctx, handler, full=MENTIONING[handler])
             return handler
     raise LookupError("the routing table has no default")  # unreachable: `always` ends it

@@ -7,10 +7,10 @@ Revision ID: 0011
 Revises: 0012
 Create Date: 2026-12-01
 """
-from alembic import op
 import sqlalchemy as sa
-import models.base
+from alembic import op
 
+import models.base
 
 revision = '0011'
 down_revision = '0012'
