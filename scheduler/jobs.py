@@ -30,6 +30,7 @@ JOBS: dict[str, str] = {
     "activity_reminders": "scheduler.activities:remind",
     "activity_rate_invites": "scheduler.activities:invite_ratings",
     "activity_erase": "scheduler.activities:erase_mobiles",
+    "purge_drafts": "scheduler.dialogs:purge_drafts",
 }
 
 

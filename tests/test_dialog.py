@@ -279,3 +279,21 @@ def test_a_global_word_routes_to_its_own_handler_unless_a_draft_is_open(chat: Si
     assert routed() is contest.leaderboard
     say(chat, "申报")
     assert routed() is not contest.leaderboard
+
+
+def test_the_purge_job_deletes_expired_drafts(app: Flask) -> None:
+    """The daily job deletes what draft_ttl_days no longer keeps, on the clock it is given."""
+    from scheduler.dialogs import purge_drafts
+    from scheduler.jobs import resolve
+
+    services = app.extensions["youthvoice"]
+    days = services.settings.dialog.draft_ttl_days
+    with services.db.session() as session:
+        for openid, age in (("o_old", days + 1), ("o_new", days - 1)):
+            create_user(session, openid)
+            session.add(DialogDraft(openid=openid, name="filing", state={},
+                                    updated_at=NOW - dt.timedelta(days=age)))
+    assert resolve("scheduler.dialogs:purge_drafts") is purge_drafts
+    purge_drafts(services, NOW)
+    with services.db.session() as session:
+        assert list(session.scalars(select(DialogDraft.openid))) == ["o_new"]
