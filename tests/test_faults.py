@@ -185,6 +185,26 @@ def test_redis_flushed_between_a_vote_and_its_retry(app_factory: Callable[[Setti
     assert "1票" in sim.text("o_reader", "排行", msg_id=10)[1]
 
 
+def test_redis_restarted_mid_filing_keeps_the_draft(app_factory: Callable[[Settings], Flask],
+                                                   settings_factory: Callable[..., Settings],
+                                                   redis_up: PrivateRedis, clock: Any) -> None:
+    """A filing half typed, Redis stopped (busy, nothing lost) and started empty: it goes on."""
+    clock.set(dt.datetime(2017, 11, 12, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))))
+    app = app_factory(settings_factory(redis={"url": redis_up.url}))
+    with app.extensions["youthvoice"].db.session() as s:
+        create_org(s, admins=("o_admin",))
+    sim = Simulator(app.extensions["youthvoice"].settings, flask_transport(app.test_client()), clock=clock)
+    assert "请回复活动所在镇街" in sim.text("o_admin", "申报", msg_id=21)[1]
+    assert "✓ 镇街：石龙" in sim.text("o_admin", "是", msg_id=22)[1]
+    redis_up.stop()
+    try:
+        assert "系统繁忙" in sim.text("o_admin", "青年沙龙", msg_id=23)[1]
+    finally:
+        redis_up.start()
+    reply = sim.text("o_admin", "青年沙龙", msg_id=23)[1]   # WeChat's retry, on an empty Redis
+    assert reply.startswith("✓ 活动名称：青年沙龙\n\n（活动1 · 第 3/9 项）")
+
+
 def test_postgres_stopped_then_started(app_factory: Callable[[Settings], Flask],
                                        settings_factory: Callable[..., Settings], pg_up: PrivatePostgres) -> None:
     """PostgreSQL down: a friendly reply in time, 503; back up: the retry binds, once, and 200."""
