@@ -7,7 +7,8 @@ a follower's messages into their open draft. The draft is a row of models/dialog
 per message and written in the message's transaction, so it survives the store and a restart.
 
 Positions in a state: "h:<step>" (a head question), "s:<step>" (a question of record `ri`),
-"more" (add another record?), "summary" (the numbered summary, waiting for 确认 or 修改 N).
+"more" (add another record? never asked when a conversation has one record at most), "summary"
+(the numbered summary, waiting for 确认 or 修改 N).
 `back` is where edits return to, innermost last: 修改 N from the summary returns to the summary;
 修改 <field> (e.g. 修改 活动地点, which a refusal may suggest) returns to the question it was sent at.
 
@@ -391,7 +392,7 @@ def _accept(conv: Conversation, ctx: Ctx, state: State, step: Step, target: Stat
     """Store a value, echo it in its normalised form and ask the next question."""
     target[step.name] = value
     state["fails"] = 0
-    state["at"] = _next(conv, state)
+    state["at"] = _next(conv, ctx, state)
     echo = t("dialog.echo", label=step.label, value=_show(step, value))
     return _reply(ctx, state, f"{echo}\n\n{_question(conv, ctx, state)}")
 
@@ -411,7 +412,7 @@ def _more(conv: Conversation, ctx: Ctx, state: State, word: str) -> Reply:
     return _reply(ctx, state, _question(conv, ctx, state))
 
 
-def _next(conv: Conversation, state: State) -> str:
+def _next(conv: Conversation, ctx: Ctx, state: State) -> str:
     """The position after answering the current one (an edit returns where it was made)."""
     at = state["at"]
     if state["back"]:
@@ -420,7 +421,9 @@ def _next(conv: Conversation, state: State) -> str:
         return _first(conv, state)
     names = [s.name for s in conv.steps]
     index = names.index(at[2:])
-    return "more" if index + 1 == len(names) else "s:" + names[index + 1]
+    if index + 1 < len(names):
+        return "s:" + names[index + 1]
+    return "more" if conv.max_records(ctx) > 1 else "summary"
 
 
 def _skip(conv: Conversation, ctx: Ctx, state: State) -> Reply:
@@ -496,23 +499,23 @@ def _fail(conv: Conversation, ctx: Ctx, state: State, text: str) -> Reply:
 
 def _back(conv: Conversation, ctx: Ctx, state: State) -> Reply:
     """上一步: the previous question, keeping what was typed."""
-    moved = _previous(conv, state)
+    moved = _previous(conv, ctx, state)
     if moved is None:
         return _fail(conv, ctx, state, t("dialog.back.first", q=_question(conv, ctx, state)))
     state["fails"] = 0
     return _reply(ctx, state, f"{moved}{_question(conv, ctx, state)}")
 
 
-def _previous(conv: Conversation, state: State) -> str | None:
+def _previous(conv: Conversation, ctx: Ctx, state: State) -> str | None:
     """Move the state one question back; a note to show first, or None at the very first question."""
     at = state["at"]
     if state["back"]:
         state["at"] = state["back"].pop()  # leave the edit unchanged
         return ""
-    if at == "summary":
+    if at == "summary" and conv.max_records(ctx) > 1:
         state["at"] = "more"
         return ""
-    if at == "more":
+    if at in ("more", "summary"):
         state["at"] = "s:" + conv.steps[-1].name
         return ""
     if at.startswith("s:"):

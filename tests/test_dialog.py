@@ -121,8 +121,7 @@ def test_the_draft_rolls_back_with_a_failed_message(probe: None, chat: Simulator
     """A submit that fails after writing leaves neither its row nor a dropped draft."""
     say(chat, "试")
     say(chat, "甲")
-    say(chat, "失败")
-    assert "汇总" in say(chat, "2")
+    assert say(chat, "失败").startswith("✓ 内容：失败\n\n汇总")
     before = draft(app)
     assert before is not None and before.state["at"] == "summary"
     assert "系统开小差了" in say(chat, "确认")
@@ -134,12 +133,23 @@ def test_the_draft_rolls_back_with_a_failed_message(probe: None, chat: Simulator
 
 def test_submit_and_the_dropped_draft_commit_together(probe: None, chat: Simulator, app: Flask) -> None:
     """确认 writes the submit's row and drops the draft in one transaction."""
-    for text in ("试", "甲", "好的", "2"):
+    for text in ("试", "甲", "好的"):
         say(chat, text)
     assert say(chat, "确认") == "已提交"
     assert draft(app) is None
     with app.extensions["youthvoice"].db.session() as session:
         assert session.scalar(select(func.count()).select_from(BindingCode)) == 1
+
+
+def test_a_conversation_of_one_record_goes_from_its_last_question_to_the_summary(
+        probe: None, chat: Simulator) -> None:
+    """With one record at most, "add another?" is never asked; 上一步 from the summary is its last question."""
+    say(chat, "试")
+    say(chat, "甲")
+    reply = say(chat, "好的")
+    assert reply.startswith("✓ 内容：好的\n\n汇总\n【测试1】\n1. 选择：甲\n2. 内容：好的")
+    assert "再添加" not in reply
+    assert say(chat, "上一步") == "（测试1 · 第 2/2 项）\n请回复内容\n当前内容：好的（重新填写即可修改）"
 
 
 def test_another_conversation_open_resumes_it(probe: None, chat: Simulator) -> None:
