@@ -98,9 +98,9 @@ KEYWORDS: list[Route] = [
 
 # The exact words of those routes: inside a free-text question (a name, a place) only these,
 # alone or with a number (项目 3, 我的申报 12), are commands (see bot/dialog.py).
-WORDS = ("申报", "帮助", "?", "help", "我的申报", "审核", "项目", "投票", "点赞", "排行", "排行榜",
-         "规则", "投票规则", "我的排名", "专家榜", "督导", "订阅结果", "取消订阅结果", "活动", "发布",
-         "报名", "取消报名", "我的活动", "评价", "隐藏评论")
+WORDS = ("申报", "帮助", "?", "help", "我的申报", "审核", "通过", "改为通过", "项目", "投票", "点赞",
+         "排行", "排行榜", "规则", "投票规则", "我的排名", "专家榜", "督导", "订阅结果", "取消订阅结果",
+         "活动", "发布", "报名", "取消报名", "我的活动", "评价", "隐藏评论")
 
 # The conversations of this app.
 DIALOGS = dialog.Dialogs(
