@@ -7,19 +7,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic.script import ScriptDirectory
 from click.testing import Result
 from flask import Flask
 
+from bot.db import alembic_config
 from bot.preflight import eviction_policy, policy_check, read_policy, template_keys
 from bot.services import Services
 from bot.store import connect
 from bot.wechat.fake_state import FakeWeChat
 from core.settings import Settings
 
+
 def newest_revision() -> str:
-    """The newest migration file's revision, read from the file names (0010_..., 0012_...)."""
-    versions = Path(__file__).resolve().parent.parent / "migrations" / "versions"
-    return max(p.name.split("_", 1)[0] for p in versions.glob("[0-9]*_*.py"))
+    """The head of the migrations' chain (not the highest file name: revisions land out of order)."""
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert head is not None
+    return head
 
 
 RESULT_FIELDS = {"project": "thing1", "result": "thing2", "month": "time3"}
