@@ -106,15 +106,15 @@ def test_scheduler_due_and_status(app: Flask, clock: Clock) -> None:
     clock.set(dt.datetime(2017, 11, 14, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8))))
     code, out = _cli(app, "scheduler", "due")
     # 09:30 on a Tuesday in the middle of the month: the minutely and ten-minutely jobs, today's
-    # 09:00 reminder, the daily expert jobs (which find nothing to do) and the activity loop's
-    # ten-minutely and 03:30 jobs are due; the 1st's are not
+    # 09:00 reminder, the daily expert jobs (which find nothing to do), the activity loop's
+    # ten-minutely and 03:30 jobs and the 03:30 purge of expired drafts are due; the 1st's are not
     assert code == 0 and out.strip() == ("已运行：drain_inbox、drain_outbox、leaderboards、filing_reminder、"
                                          "experts_monthly、experts_quarterly、activity_reminders、"
-                                         "activity_rate_invites、activity_erase")
+                                         "activity_rate_invites、activity_erase、purge_drafts")
     code, out = _cli(app, "scheduler", "due")
     assert code == 0 and out.strip() == "已运行：无到期任务"
     clock.advance(dt.timedelta(minutes=1))
     assert _cli(app, "scheduler", "due")[1].strip() == "已运行：drain_inbox、drain_outbox"
     code, out = _cli(app, "scheduler", "status")
     assert code == 0 and "close_round" in out and "drain_outbox" in out
-    assert "experts_monthly" in out and "experts_quarterly" in out
+    assert "experts_monthly" in out and "experts_quarterly" in out and "purge_drafts" in out
