@@ -4,7 +4,7 @@ A follower's half-typed conversation (a filing in progress) was kept in Redis on
 restart or flush lost it; it is a person's work, so it moves to the database.
 
 Revision ID: 0011
-Revises: 0012
+Revises: 0015
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
@@ -13,7 +13,7 @@ from alembic import op
 import models.base
 
 revision = '0011'
-down_revision = '0012'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
