@@ -3,7 +3,7 @@
 A follower's half-typed conversation (a filing in progress) was kept in Redis only, and a
 restart or flush lost it; it is a person's work, so it moves to the database.
 
-Revision ID: 0011
+Revision ID: 0016
 Revises: 0015
 Create Date: 2026-12-01
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 import models.base
 
-revision = '0011'
+revision = '0016'
 down_revision = '0015'
 branch_labels = None
 depends_on = None
