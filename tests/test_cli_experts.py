@@ -155,7 +155,7 @@ def test_quarter_shows_before_its_end_and_chooses_after(cli: Any, tmp_path: Path
     cli.app.extensions["youthvoice"].clock.set(dt.datetime(2018, 1, 2, 9, tzinfo=TZ))
     waiting = cli("expert", "quarter", "2017-Q4")
     assert waiting.exit_code == 1
-    assert waiting.output == ("Error: 2017-Q4 还不能评选：2017-10 尚未导入数据、2017-12 尚未导入数据。"
+    assert waiting.output == ("错误：2017-Q4 还不能评选：2017-10 尚未导入数据、2017-12 尚未导入数据。"
                               "每个月都评估后才能评选（没有数据的月份可执行 expert evaluate YYYY-MM --no-figures）。\n")
     assert outbox(cli, "expert_quarter") == []
     for month in ("2017-10", "2017-12"):
@@ -226,18 +226,18 @@ def test_months_that_have_not_ended_are_refused(cli: Any, tmp_path: Path) -> Non
     future = cli("expert", "stats-import", str(stats(tmp_path, "2018-01", "张律师,40,32\n")),
                  "--month", "2018-01")
     assert (future.exit_code, future.output) == (
-        1, "Error: 2018-01 还没有结束（今天是 2017-12-04），不能导入或评估该月的数据。\n")
+        1, "错误：2018-01 还没有结束（今天是 2017-12-04），不能导入或评估该月的数据。\n")
     path = stats(tmp_path, "2017-12", "张律师,40,32\n")
     running = cli("expert", "stats-import", str(path), "--month", "2017-12")
     assert (running.exit_code, running.output) == (
-        1, "Error: 2017-12 尚未结束（2018-01-01 起才算结束），不能导入该月的数据；如只想先核对不完整的数据，请加 --partial。\n")
+        1, "错误：2017-12 尚未结束（2018-01-01 起才算结束），不能导入该月的数据；如只想先核对不完整的数据，请加 --partial。\n")
     partial = cli("expert", "stats-import", str(path), "--month", "2017-12", "--partial")
     assert partial.exit_code == 0
     assert partial.output == ("已导入 2017-12 的 1 位专家数据。\n注意：2017-12 尚未结束，这些是不完整的数据，仅供核对，"
                               "不能评估；2018-01-01 之后请重新导入完整数据，再执行 expert evaluate。\n")
     early = cli("expert", "evaluate", "2017-12")
     assert (early.exit_code, early.output) == (
-        1, "Error: 2017-12 尚未结束，不能评估；请在 2018-01-01 之后（导入完整数据后）再评估。\n")
+        1, "错误：2017-12 尚未结束，不能评估；请在 2018-01-01 之后（导入完整数据后）再评估。\n")
     assert cli("expert", "evaluate", "2017-12", "--no-figures").exit_code == 1
     assert cli("expert", "evaluate", "2018-01").exit_code == 1
     clock = cli.app.extensions["youthvoice"].clock
@@ -246,7 +246,7 @@ def test_months_that_have_not_ended_are_refused(cli: Any, tmp_path: Path) -> Non
     clock.set(dt.datetime(2018, 1, 1, 0, 0, tzinfo=TZ))
     stale = cli("expert", "evaluate", "2017-12")
     assert (stale.exit_code, stale.output) == (
-        1, "Error: 2017-12 的数据是在月末之前导入的（--partial，不完整），不能评估；请重新导入该月的完整数据后再评估。\n")
+        1, "错误：2017-12 的数据是在月末之前导入的（--partial，不完整），不能评估；请重新导入该月的完整数据后再评估。\n")
     assert cli("expert", "stats-import", str(path), "--month", "2017-12").exit_code == 0
     assert cli("expert", "evaluate", "2017-12").exit_code == 0
     assert len(outbox(cli, "expert_month")) == 1
@@ -259,7 +259,7 @@ def test_no_figures_is_refused_for_a_month_with_figures(cli: Any, tmp_path: Path
     cli("expert", "stats-import", str(stats(tmp_path, "2017-11", "张律师,40,32\n")), "--month", "2017-11")
     result = cli("expert", "evaluate", "2017-11", "--no-figures")
     assert (result.exit_code, result.output) == (
-        1, "Error: 2017-11 已导入专家数据，请直接执行 expert evaluate 2017-11，不要加 --no-figures。\n")
+        1, "错误：2017-11 已导入专家数据，请直接执行 expert evaluate 2017-11，不要加 --no-figures。\n")
 
 
 @pytest.mark.parametrize("name", ["", "   ", "\u3000", "a" * 51, "张\n律师"])
@@ -267,7 +267,7 @@ def test_add_refuses_blank_and_long_names(cli: Any, name: str) -> None:
     """Empty, blank (either width of space), over 50 characters, or with a line break."""
     result = cli("expert", "add", "--name", name, "--field", "法律")
     assert result.exit_code == 1
-    assert result.output == f"Error: 专家姓名不能为空，且不超过 50 个字（收到：“{name}”）\n"
+    assert result.output == f"错误：专家姓名不能为空，且不超过 50 个字（收到：“{name}”）\n"
     with db(cli) as s:
         assert s.scalar(select(func.count(Expert.id))) == 0
 
@@ -279,9 +279,9 @@ def test_add_trims_names_and_checks_field_and_platform_id(cli: Any) -> None:
     with db(cli) as s:
         assert s.scalar(select(Expert.name)) == "张律师"
     bad = cli("expert", "add", "--name", "李", "--field", "")
-    assert bad.output == "Error: 未知的领域：（可选：法律、心理、创业、公益、婚恋、就业、教育、健康）\n"
+    assert bad.output == "错误：未知的领域：（可选：法律、心理、创业、公益、婚恋、就业、教育、健康）\n"
     long_id = cli("expert", "add", "--name", "李", "--field", "心理", "--platform-id", "P" * 65)
-    assert (long_id.exit_code, long_id.output) == (1, "Error: 平台ID不超过 64 个字符\n")
+    assert (long_id.exit_code, long_id.output) == (1, "错误：平台ID不超过 64 个字符\n")
     assert cli("expert", "add", "--name", "李", "--field", "心理", "--platform-id", "P" * 64).exit_code == 0
 
 
@@ -292,17 +292,17 @@ def test_import_error_lines_exactly(cli: Any, tmp_path: Path) -> None:
     result = cli("expert", "import", str(roster))
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        "Error: 导入失败，没有写入任何数据。请修改以下 3 处后重新导入：",
+        "错误：导入失败，没有写入任何数据。请修改以下 3 处后重新导入：",
         "第 3 行：未知的领域“天文”（可选：法律、心理、创业、公益、婚恋、就业、教育、健康）",
         "第 4 行：专家姓名不能为空，且不超过 50 个字",
         "第 5 行：与第 2 行重复"]
     junk_result = cli("expert", "stats-import", str(junk(tmp_path / "m.xlsx")), "--month", "2017-11")
-    assert junk_result.output == ("Error: 无法导入 m.xlsx：这不是表格文件：请上传 .xlsx，"
+    assert junk_result.output == ("错误：无法导入 m.xlsx：这不是表格文件：请上传 .xlsx，"
                                   "或在 Excel 中“另存为”CSV 文件\n")
     named = excel_csv(tmp_path / "名单.xlsx", [["姓名", "领域"], ["张律师", "法律"]])
     assert cli("expert", "import", str(named)).output == "导入完成：新增 1 位专家，更新 0 位。\n"
     header = cli("expert", "stats-import", str(named), "--month", "2017-11")
-    assert header.output == ("Error: 导入失败，没有写入任何数据。请修改以下 1 处后重新导入：\n"
+    assert header.output == ("错误：导入失败，没有写入任何数据。请修改以下 1 处后重新导入：\n"
                              "第 1 行：表头缺少列：答题数、互动答题数（该行的表头为：姓名、领域）\n")
     figures = merged_xlsx(tmp_path / "十一月.csv", "2017年11月专家数据", ["专家", "答题数", "互动答题数"],
                           [["张律师", 40, 32]])

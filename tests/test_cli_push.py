@@ -92,7 +92,7 @@ def test_push_retry_of_nothing_retryable_exits_1(app: Flask, fake_wechat: FakeWe
     expected = [f"没有编号为 {missing} 的消息，未重新排队（编号见 push status）。"]
     if "1" in ids:
         expected.append("消息 1 的状态是“排队中”，只有“失败”或“已跳过”的消息才能重新排队，未重新排队。")
-    assert err.splitlines() == [*expected, "Error: 没有消息被重新排队。"]
+    assert err.splitlines() == [*expected, "错误：没有消息被重新排队。"]
 
 
 def test_push_status_on_an_empty_outbox(app: Flask) -> None:

@@ -16,7 +16,7 @@ from models.contest_rounds import Entry
 from tests.support_contest import create_round
 from tests.support_sheets import bom_csv, excel_csv, junk, merged_xlsx, xlsx
 
-FAILED = "Error: 导入失败，没有写入任何数据。请修改以下 {n} 处后重新导入："
+FAILED = "错误：导入失败，没有写入任何数据。请修改以下 {n} 处后重新导入："
 
 
 @pytest.fixture()
@@ -88,7 +88,7 @@ def test_every_file_kind_loads(app: Flask, tmp_path: Path, make) -> None:
 
 
 @pytest.mark.parametrize("make, line", [
-    (lambda p: junk(p / "j.xlsx"), "Error: 无法导入 j.xlsx：这不是表格文件：请上传 .xlsx，或在 Excel 中“另存为”CSV 文件"),
+    (lambda p: junk(p / "j.xlsx"), "错误：无法导入 j.xlsx：这不是表格文件：请上传 .xlsx，或在 Excel 中“另存为”CSV 文件"),
     (lambda p: excel_csv(p / "j.csv", [["序号", "分数"], ["1", "2"]]),
      "第 1 行：表头缺少列：编号、评委得分（该行的表头为：序号、分数）"),
 ])
@@ -103,4 +103,4 @@ def test_a_round_not_voting_is_refused(app: Flask, tmp_path: Path) -> None:
     """Another month has no voting round: one line."""
     path = excel_csv(tmp_path / "j.csv", [["编号", "评委得分"], ["1", "88"]])
     result = judge(app, path, "2017-12")
-    assert (result.exit_code, result.output) == (1, "Error: 2017-12 不在投票阶段，不能导入评委评分\n")
+    assert (result.exit_code, result.output) == (1, "错误：2017-12 不在投票阶段，不能导入评委评分\n")

@@ -105,7 +105,7 @@ def test_review_again_and_change(app: Flask, services: Services, filed: None, cl
     assert again.output.strip() == "活动 1“青年创业沙龙”已于 2017-11-12 09:00 通过（未变化，未重复通知）"
     flip = run(app, "filing", "review", "1", "--reject", "--reason", "时间冲突")
     assert flip.exit_code == 1
-    assert "Error: 活动 1 已于 2017-11-12 09:00 通过；如确要改为驳回，请加 --change" in flip.output
+    assert "错误：活动 1 已于 2017-11-12 09:00 通过；如确要改为驳回，请加 --change" in flip.output
     assert "Traceback" not in flip.output
     changed = run(app, "filing", "review", "1", "--reject", "--reason", "时间冲突", "--change")
     assert changed.output.strip() == "活动 1“青年创业沙龙”：由已通过改为已驳回，已通知组织管理员"
@@ -151,9 +151,16 @@ def test_export_unwritable_place_is_one_line(app: Flask, filed: None, tmp_path: 
     """A folder that cannot be made (a file is in the way): one line on stderr, exit 1."""
     (tmp_path / "blocker").write_text("x")
     result = run(app, "filing", "export", "--out", str(tmp_path / "blocker" / "form.csv"))
-    assert result.exit_code == 1
-    assert "Traceback" not in result.output and result.exception is not None
-    assert f"无法写入 {tmp_path / 'blocker' / 'form.csv'}：" in result.output
+    assert (result.exit_code, result.output) == (
+        1, f"错误：无法写入 {tmp_path / 'blocker' / 'form.csv'}：路径中有一段是文件而不是文件夹\n")
+
+
+def test_export_below_a_file_is_one_chinese_line(app: Flask, filed: None, tmp_path: Path) -> None:
+    """A folder path running through a file: the reason in Chinese, not the system's English."""
+    (tmp_path / "blocker").write_text("x")
+    out = tmp_path / "blocker" / "sub" / "form.xlsx"
+    result = run(app, "filing", "export", "--out", str(out))
+    assert (result.exit_code, result.output) == (1, f"错误：无法写入 {out}：路径中有一段是文件而不是文件夹\n")
 
 
 def test_export_keeps_a_scale_range(app: Flask, services: Services, tmp_path: Path) -> None:

@@ -151,7 +151,7 @@ def test_an_interrupted_pass_resumes_at_its_cursor(sync_app: Flask, fake_wechat:
 
     assert stopped.exit_code == 1
     assert stopped.stderr.strip().splitlines()[-1] == (
-        "Error: 微信今天的接口调用额度已用完（错误码 45009），同步已暂停，已完成的 100 位已保存。"
+        "错误：微信今天的接口调用额度已用完（错误码 45009），同步已暂停，已完成的 100 位已保存。"
         "请明天再运行 flask --app wsgi followers sync，会从中断处继续；"
         "着急时可在公众平台“设置与开发 → 接口权限”查看额度或申请清零。")
     assert "Traceback" not in stopped.output
@@ -237,7 +237,7 @@ def test_an_unreachable_redis_stops_before_anything(
 
     assert result.exit_code == 1
     assert result.stderr.strip() == (
-        "Error: 无法连接 Redis（存放 access token 和同步锁），同步没有开始：请检查 [redis] url 后重试。")
+        "错误：无法连接 Redis（存放 access token 和同步锁），同步没有开始：请检查 [redis] url 后重试。")
     assert fake_wechat.calls == []
 
 
@@ -246,5 +246,5 @@ def test_a_second_sync_while_one_runs_is_refused(sync_app: Flask, fake_wechat: F
     with services.store.lock("followers-sync", timeout=30, wait=0):
         result = run_sync(sync_app)
     assert result.exit_code == 1
-    assert result.stderr.strip() == "Error: 另一个 followers sync 正在运行，请等它结束后再试。"
+    assert result.stderr.strip() == "错误：另一个 followers sync 正在运行，请等它结束后再试。"
     assert fake_wechat.calls == []

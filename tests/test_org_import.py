@@ -12,7 +12,7 @@ from models.orgs import Organisation
 from tests.support_sheets import bom_csv, excel_csv, junk, merged_xlsx, xlsx
 
 HEADER = ["名称", "镇街", "类型"]
-FAILED = "Error: 导入失败，没有写入任何数据。请修改以下 {n} 处后重新导入："
+FAILED = "错误：导入失败，没有写入任何数据。请修改以下 {n} 处后重新导入："
 
 
 def run(app: Flask, *args: str) -> object:
@@ -84,9 +84,9 @@ def test_org_import_reports_every_bad_row_and_imports_nothing(app: Flask, servic
      [FAILED.format(n=1), "第 1 行：表头缺少列：镇街（该行的表头为：名称、地址）"]),
     (lambda p: excel_csv(p / "bad.csv", [HEADER]), [FAILED.format(n=1), "第 1 行：表头下面没有数据行"]),
     (lambda p: junk(p / "orgs.xlsx"),
-     ["Error: 无法导入 orgs.xlsx：这不是表格文件：请上传 .xlsx，或在 Excel 中“另存为”CSV 文件"]),
+     ["错误：无法导入 orgs.xlsx：这不是表格文件：请上传 .xlsx，或在 Excel 中“另存为”CSV 文件"]),
     (lambda p: junk(p / "orgs.csv"),
-     ["Error: 无法导入 orgs.csv：这不是表格文件：请上传 .xlsx，或在 Excel 中“另存为”CSV 文件"]),
+     ["错误：无法导入 orgs.csv：这不是表格文件：请上传 .xlsx，或在 Excel 中“另存为”CSV 文件"]),
     (lambda p: p / "nope.csv", [None]),
 ])
 def test_org_import_bad_files(app: Flask, services: Services, tmp_path: Path, make, lines) -> None:
@@ -94,7 +94,7 @@ def test_org_import_bad_files(app: Flask, services: Services, tmp_path: Path, ma
     path = make(tmp_path)
     result = run(app, "org", "import", str(path))
     assert result.exit_code == 1
-    expected = [line or f"Error: 无法导入 nope.csv：找不到文件 {path}" for line in lines]
+    expected = [line or f"错误：无法导入 nope.csv：找不到文件 {path}" for line in lines]
     assert result.output.splitlines() == expected
     assert count_orgs(services) == 0
 
@@ -104,7 +104,7 @@ def test_org_add_refuses_blank_and_long_names(app: Flask, services: Services, na
     """Empty, blank in either width, over the column's 100 characters, or with a control character."""
     result = run(app, "org", "add", "--name", name, "--town", "石龙")
     assert (result.exit_code, result.output) == (
-        1, f"Error: 组织名称不能为空，且不超过 100 个字（收到：“{name}”）\n")
+        1, f"错误：组织名称不能为空，且不超过 100 个字（收到：“{name}”）\n")
     assert count_orgs(services) == 0
 
 
@@ -113,7 +113,7 @@ def test_org_add_trims_and_checks_the_town(app: Flask, services: Services) -> No
     for town in ("火星", "", "石"):
         result = run(app, "org", "add", "--name", "某团委", "--town", town)
         assert (result.exit_code, result.output) == (
-            1, f"Error: 未知的镇街：“{town}”（镇街名单见 data/towns.toml）\n")
+            1, f"错误：未知的镇街：“{town}”（镇街名单见 data/towns.toml）\n")
     added = run(app, "org", "add", "--name", " 石龙团委\u3000", "--town", "石龙镇")
     assert added.output.splitlines() == ["已登记组织：石龙团委（石龙）", "1"]
     assert orgs(services) == {"石龙团委": ("石龙", "org")}

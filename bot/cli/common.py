@@ -1,9 +1,10 @@
 """Helpers shared by the command modules."""
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import NoReturn
+from typing import IO, Any, NoReturn
 
 import click
 from flask import current_app
@@ -26,9 +27,33 @@ def session() -> Iterator[Session]:
         yield s
 
 
+class CliError(click.ClickException):
+    """An operator's mistake: one Chinese line on stderr (no English "Error:" prefix), exit 1."""
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        """Print the message under the catalog's prefix."""
+        click.echo(t("cli.error", message=self.format_message()), err=True, file=file)
+
+
+_OS_REASONS = {errno.ENOENT: "cli.os.missing", errno.EACCES: "cli.os.denied", errno.EPERM: "cli.os.denied",
+               errno.EROFS: "cli.os.read_only", errno.ENOSPC: "cli.os.full", errno.EISDIR: "cli.os.is_dir",
+               errno.ENOTDIR: "cli.os.not_dir", errno.EEXIST: "cli.os.not_dir"}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be written, in the operator's words (the system's own text is English)."""
+    key = _OS_REASONS.get(exc.errno or 0)
+    return t(key) if key else t("cli.os.other", error=type(exc).__name__, errno=exc.errno)
+
+
 def fail(message: str) -> NoReturn:
     """Stop with a message on stderr and exit status 1."""
-    raise click.ClickException(message)
+    raise CliError(message)
+
+
+def _this_month() -> str:
+    """The current month in the bot's time zone, for examples an operator can copy."""
+    return f"{services().now():%Y-%m}"
 
 
 class MonthType(click.ParamType):
@@ -40,7 +65,7 @@ class MonthType(click.ParamType):
         """Return the month, or stop with a Chinese message and exit status 1."""
         text = str(value).strip()
         if not is_month(text):
-            fail(t("cli.bad_month", month=value))
+            fail(t("cli.bad_month", month=value, example=_this_month()))
         return text
 
 

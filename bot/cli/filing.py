@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli.common import MONTH, fail, services, session
+from bot.cli.common import MONTH, fail, os_reason, services, session
 from core.texts import t
 from models.filing import FilingItem, ReviewState
 from models.filing_export import export_rows, write_csv, write_xlsx
@@ -39,7 +39,7 @@ def export(out: Path, month: str | None) -> None:
         else:
             write_xlsx(out, rows, f"申请意向表{month or ''}")
     except OSError as exc:
-        fail(t("cli.filing.export_failed", path=out, error=exc.strerror or type(exc).__name__))
+        fail(t("cli.filing.export_failed", path=out, error=os_reason(exc)))
     click.echo(t("cli.filing.exported", n=len(rows), path=out))
 
 

@@ -8,7 +8,7 @@ import click
 from rich.console import Console
 from rich.progress import Progress
 
-from bot.cli.common import fail, services
+from bot.cli.common import CliError, fail, services
 from bot.preflight import credentials_sentence
 from bot.services import Services
 from bot.store import Busy as LockBusy
@@ -61,7 +61,7 @@ def _sync_with_progress(svc: Services, restart: bool) -> FollowerSync:
             return sync_pass(svc, run, lambda n, total: progress.update(
                 task, advance=n, total=total))
     except WeChatError as exc:
-        raise click.ClickException(_refusal(exc, svc, run.id)) from exc
+        raise CliError(_refusal(exc, svc, run.id)) from exc
 
 
 def sync_pass(svc: Services, run: FollowerSync,

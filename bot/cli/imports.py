@@ -4,8 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NoReturn
 
-import click
-
+from bot.cli.common import CliError
 from core.texts import t
 from models.sheets import FILE_LINE, RowError, error_lines
 
@@ -13,5 +12,5 @@ from models.sheets import FILE_LINE, RowError, error_lines
 def fail_import(path: Path, errors: list[RowError]) -> NoReturn:
     """Stop with every bad row and its line on stderr, or one line for an unreadable file."""
     if len(errors) == 1 and errors[0].line == FILE_LINE:
-        raise click.ClickException(t("sheets.file_failed", name=path.name, reason=errors[0].reason))
-    raise click.ClickException("\n".join([t("sheets.failed", count=len(errors)), *error_lines(errors)]))
+        raise CliError(t("sheets.file_failed", name=path.name, reason=errors[0].reason))
+    raise CliError("\n".join([t("sheets.failed", count=len(errors)), *error_lines(errors)]))
