@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -77,7 +78,14 @@ def read_toml(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         raise SettingsError("settings.file_missing", path=path) from None
     except tomllib.TOMLDecodeError as exc:
-        raise SettingsError("settings.bad_toml", path=path, detail=exc) from None
+        line, column = _toml_position(exc)
+        raise SettingsError("settings.bad_toml", path=path, line=line, column=column) from None
+
+
+def _toml_position(exc: tomllib.TOMLDecodeError) -> tuple[str, str]:
+    """The line and column of a syntax error: tomllib's own sentence is English, so only these are kept."""
+    found = re.search(r"line (\d+), column (\d+)", str(exc))
+    return (found.group(1), found.group(2)) if found else ("?", "?")
 
 
 @functools.cache

@@ -120,7 +120,7 @@ def test_refused_credentials_are_explained(app_factory: Callable[[Settings], Fla
     assert got["微信凭据"] == f"[失败] 微信凭据：{sentence}"
     assert got["模板消息"] == "[失败] 模板消息：没有 access token，无法核对模板：请先解决上面的微信凭据问题。"
     assert result.stderr.strip().splitlines()[-1] == (
-        "Error: 2 项检查未通过（共 6 项），请按上面的提示处理后重新运行 flask --app wsgi check。")
+        "错误：2 项检查未通过（共 6 项），请按上面的提示处理后重新运行 flask --app wsgi check。")
 
 
 def test_an_unreachable_wechat_is_a_failure(app_factory: Callable[[Settings], Flask],
@@ -128,7 +128,9 @@ def test_an_unreachable_wechat_is_a_failure(app_factory: Callable[[Settings], Fl
     result = run_check(app_factory, check_settings(wechat={"api_base_url": "http://127.0.0.1:9"}))
 
     assert result.exit_code == 1
-    assert lines(result)["微信凭据"].startswith("[失败] 微信凭据：无法连接微信接口（ConnectionError")
+    assert lines(result)["微信凭据"] == (
+        "[失败] 微信凭据：无法连接微信接口（ConnectionError，接口 http://127.0.0.1:9/cgi-bin/stable_token）："
+        "请检查本服务器能否访问 [wechat] api_base_url。")
 
 
 def test_a_template_missing_from_the_account(app_factory: Callable[[Settings], Flask],

@@ -141,12 +141,18 @@ def test_commands_with_bad_settings_print_one_line_and_exit_1(tmp_path: Path, ol
     assert "Traceback" not in done.stdout and not (tmp_path / "instance").exists()
 
 
-def test_a_broken_file_is_one_line_too(tmp_path: Path) -> None:
-    """TOML that does not parse: one line with the file's path."""
-    (tmp_path / "config.toml").write_text("[wechat\ntoken = ", encoding="utf-8")
+@pytest.mark.parametrize(("text", "where"), [
+    ("[wechat\ntoken = ", "第 1 行第 8 列"),
+    ('[campaign]\nfiling_deadline = 2026-12-40\n', "第 2 行第 23 列"),
+    ('[wechat]\ntoken = "x\n', "第 2 行第 11 列"),
+])
+def test_a_broken_file_is_one_chinese_line_too(tmp_path: Path, text: str, where: str) -> None:
+    """TOML that does not parse: one Chinese line with the file and the place (tomllib's text is English)."""
+    (tmp_path / "config.toml").write_text(text, encoding="utf-8")
     done = _flask(tmp_path, "init-db")
-    assert done.returncode == 1 and len(done.stderr.splitlines()) == 1
-    assert done.stderr.startswith(f"设置错误：设置文件 {tmp_path / 'config.toml'} 不是有效的 TOML")
+    assert done.returncode == 1
+    assert done.stderr == (f"设置错误：设置文件 {tmp_path / 'config.toml'} {where}附近不是有效的 TOML："
+                           "请检查引号、方括号、等号和日期（写作 YYYY-MM-DD）\n")
 
 
 @pytest.mark.parametrize(("text", "message"), [

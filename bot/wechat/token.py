@@ -12,6 +12,7 @@ from bot.store import Store
 from bot.wechat.errors import Transport, check
 from bot.wechat.transport import TRANSPORT_CODE, request_json
 from core.settings import WechatSettings
+from core.texts import t
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.05  # how often a waiter re-reads the store while another process refreshes
@@ -62,7 +63,7 @@ class TokenProvider:
             if current and current != stale:
                 return current
             if time.monotonic() >= deadline:
-                raise Transport(TRANSPORT_CODE, "timed out waiting for the token refresh")
+                raise Transport(TRANSPORT_CODE, t("wechat.token.wait_timeout"))
             time.sleep(POLL_SECONDS)
 
     def _fetch_under_lock(self, stale: str | None) -> str:
@@ -98,6 +99,6 @@ class TokenProvider:
                                    params=params)
         token = check(payload).get("access_token")
         if not token:
-            raise Transport(TRANSPORT_CODE, "token answer without access_token")
+            raise Transport(TRANSPORT_CODE, t("wechat.token.missing"))
         return str(token), int(payload.get("expires_in") or LIFETIME_SECONDS)
 

@@ -7,6 +7,7 @@ from typing import Any
 import requests
 
 from bot.wechat.errors import Transport
+from core.texts import t
 
 log = logging.getLogger(__name__)
 TRANSPORT_CODE = -2  # our own code for "no usable answer"; WeChat's codes are -1 and up
@@ -22,9 +23,9 @@ def request_json(http: requests.Session, method: str, url: str, timeout: float,
         payload = response.json()
     except requests.RequestException as exc:
         log.warning("wechat %s %s failed: %s", method, path, type(exc).__name__)
-        raise Transport(TRANSPORT_CODE, f"{type(exc).__name__} on {path}") from exc
+        raise Transport(TRANSPORT_CODE, t("wechat.transport.failed", error=type(exc).__name__, path=path)) from exc
     except ValueError as exc:
-        raise Transport(TRANSPORT_CODE, f"not JSON from {path}") from exc
+        raise Transport(TRANSPORT_CODE, t("wechat.transport.not_json", path=path)) from exc
     if not isinstance(payload, dict):
-        raise Transport(TRANSPORT_CODE, f"unexpected answer from {path}")
+        raise Transport(TRANSPORT_CODE, t("wechat.transport.unexpected", path=path))
     return payload

@@ -60,4 +60,10 @@ TEXTS: dict[str, str] = {
     "check.menu": "菜单",
     "check.menu.ok": "符合微信限制（{top} 个一级菜单，{subs} 个子菜单）。",
     "check.menu.bad": "{error}请改正设置中的 [[menu.button]]。",
+    # WeChat transport failures: shown inside check, followers sync, menu create and push status.
+    "wechat.transport.failed": "{error}，接口 {path}",
+    "wechat.transport.not_json": "接口 {path} 返回的不是 JSON",
+    "wechat.transport.unexpected": "接口 {path} 返回的内容格式不对",
+    "wechat.token.wait_timeout": "等待其他进程刷新 access token 超时",
+    "wechat.token.missing": "微信返回的结果中没有 access_token",
 }

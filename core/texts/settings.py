@@ -3,7 +3,8 @@
 TEXTS: dict[str, str] = {
     "settings.error": "设置错误：{detail}",
     "settings.file_missing": "设置文件 {path} 不存在",
-    "settings.bad_toml": "设置文件 {path} 不是有效的 TOML：{detail}",
+    "settings.bad_toml": "设置文件 {path} 第 {line} 行第 {column} 列附近不是有效的 TOML："
+                         "请检查引号、方括号、等号和日期（写作 YYYY-MM-DD）",
     "settings.missing": "缺少设置项 {key}",
     "settings.unknown": "未知的设置项 {key}",
     "settings.unknown_hint": "未知的设置项 {key}，是否想写 {hint}？",
