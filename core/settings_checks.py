@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from apscheduler.triggers.cron import CronTrigger
 
 from core.settings_loader import SettingsError, closest
+from core.texts import t
 
 if TYPE_CHECKING:
     from core.settings import Settings
@@ -91,12 +92,28 @@ def _check_jobs(s: Settings, known_jobs: frozenset[str]) -> None:
     _check_job_day(s, "experts_quarterly", "experts.quarter_day", s.experts.quarter_day, quarterly=True)
 
 
+CRON_FIELDS = ("minute", "hour", "day", "month", "day_of_week")
+
+
 def check_crontab(key: str, cron: str, tz: dt.tzinfo) -> CronTrigger:
-    """The job's trigger, or a refusal naming its key."""
+    """The job's trigger, or a refusal naming its key and the field at fault."""
     try:
         return CronTrigger.from_crontab(cron, timezone=tz)
-    except ValueError as exc:
-        raise SettingsError("settings.cron", key=key, detail=exc) from None
+    except ValueError:
+        raise SettingsError("settings.cron", key=key, cron=cron, detail=_cron_fault(cron)) from None
+
+
+def _cron_fault(cron: str) -> str:
+    """Which of the five fields is wrong (APScheduler's own sentence is English)."""
+    parts = cron.split()
+    if len(parts) != len(CRON_FIELDS):
+        return t("settings.cron.count", count=len(parts))
+    for name, value in zip(CRON_FIELDS, parts):
+        try:
+            CronTrigger(**{name: value})
+        except ValueError:
+            return t("settings.cron.field", field=t(f"settings.cron.{name}"), value=value)
+    return t("settings.cron.other")
 
 
 def _check_job_day(s: Settings, job: str, day_key: str, day: int, quarterly: bool) -> None:

@@ -9,7 +9,7 @@ import typing
 from collections.abc import Iterable
 from typing import Any
 
-from core.texts import CATALOG
+from core.texts import CATALOG, t
 
 
 class SettingsError(ValueError):
@@ -78,6 +78,13 @@ def _coerce(value: Any, tp: Any, key: str) -> Any:
     return _scalar(value, tp, key)
 
 
+def _type_name(tp: type) -> str:
+    """The type a setting wants, in the operator's words."""
+    if tp.__name__ in ("str", "int", "float", "bool"):
+        return t(f"settings.type.{tp.__name__}")
+    return t("settings.type.other", name=tp.__name__)
+
+
 def _scalar(value: Any, tp: Any, key: str) -> Any:
     """Validate a scalar setting."""
     if tp is float and isinstance(value, int) and not isinstance(value, bool):
@@ -99,7 +106,7 @@ def _scalar(value: Any, tp: Any, key: str) -> Any:
     if tp is int and isinstance(value, bool):
         raise SettingsError("settings.integer", key=key)
     if isinstance(tp, type) and not isinstance(value, tp):
-        raise SettingsError("settings.type", key=key, type=tp.__name__)
+        raise SettingsError("settings.type", key=key, type=_type_name(tp))
     allowed = ENUMS.get(key)
     if allowed and value not in allowed:
         raise SettingsError("settings.enum", key=key, allowed=" | ".join(allowed))

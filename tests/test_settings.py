@@ -48,12 +48,12 @@ def test_missing_key_is_named(section: str, key: str) -> None:
 
 
 @pytest.mark.parametrize("section,key,value,message", [
-    ("wechat", "token", 5, "设置项 wechat.token 的类型应为 str"),
+    ("wechat", "token", 5, r"设置项 wechat.token 应为文字（加英文引号，例如 \"abc\"）"),
     ("admins", "openids", "o_1", "设置项 admins.openids 应为列表"),
     ("scheduler", "mode", "sometimes", "设置项 scheduler.mode 只能取 embedded | external | off"),
     ("wechat", "encoding_aes_key", "short", "设置项 wechat.encoding_aes_key 应为 43 个字符"),
     ("accounts", "binding_max_failures_per_hour", True, "设置项 accounts.binding_max_failures_per_hour 应为整数"),
-    ("wechat", "reply_deadline_seconds", "4", "设置项 wechat.reply_deadline_seconds 的类型应为 float"),
+    ("wechat", "reply_deadline_seconds", "4", "设置项 wechat.reply_deadline_seconds 应为数字"),
     ("campaign", "filing_opens", 20171110, "设置项 campaign.filing_opens 应为日期 YYYY-MM-DD"),
 ])
 def test_malformed_key_is_named(section: str, key: str, value: object, message: str) -> None:
@@ -67,7 +67,7 @@ def test_malformed_key_is_named(section: str, key: str, value: object, message: 
 def test_broken_toml_is_reported(tmp_path: Path) -> None:
     """A file that is not TOML says so, with its path."""
     (tmp_path / "bad.toml").write_text("[wechat\ntoken=", encoding="utf-8")
-    with pytest.raises(SettingsError, match="bad.toml 不是有效的 TOML"):
+    with pytest.raises(SettingsError, match="bad.toml 第 1 行第 8 列附近不是有效的 TOML"):
         load_settings(tmp_path / "bad.toml")
 
 
