@@ -308,3 +308,15 @@ def test_import_error_lines_exactly(cli: Any, tmp_path: Path) -> None:
                           [["张律师", 40, 32]])
     assert cli("expert", "stats-import", str(figures), "--month", "2017-11").output == \
         "已导入 2017-11 的 1 位专家数据。\n"
+
+
+@pytest.mark.parametrize(("now", "example"), [
+    (dt.datetime(2026, 12, 1, 9, tzinfo=TZ), "2026-Q4"),
+    (dt.datetime(2027, 1, 1, 0, 0, tzinfo=TZ), "2027-Q1"),
+])
+def test_a_bad_quarter_is_shown_the_current_quarter(cli: Any, clock: Clock, now: dt.datetime,
+                                                    example: str) -> None:
+    """The example an operator can copy is today's quarter, not one from 2017."""
+    clock.set(now)
+    result = cli("expert", "quarter", "2026-Q5")
+    assert (result.exit_code, result.output) == (1, f"错误：季度格式应为 YYYY-QN，例如 {example}：2026-Q5\n")

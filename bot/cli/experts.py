@@ -141,7 +141,8 @@ def evaluate_cmd(month: str, no_figures: bool) -> None:
 def quarter_cmd(quarter: str) -> None:
     """Show a quarter's top experts; once it has ended, choose them and queue the notifications."""
     if not QUARTER_RE.match(quarter):
-        fail(t("experts.cli.bad_quarter", quarter=quarter))
+        fail(t("experts.cli.bad_quarter", quarter=quarter,
+               example=quarter_of(f"{services().now():%Y-%m}")))
     svc = services()
     ended = month_ended(months_of(quarter)[-1], svc.now().date())
     with session() as s:

@@ -42,7 +42,7 @@ TEXTS: dict[str, str] = {
     "experts.cli.bad_field": "未知的领域：{field}（可选：{fields}）",
     "experts.cli.no_expert": "没有编号为 {id} 的专家",
     "experts.cli.invited": "绑定码有效期至 {expires}，专家在公众号发送“绑定 {code}”即可。",
-    "experts.cli.bad_quarter": "季度格式应为 YYYY-QN，例如 2017-Q4：{quarter}",
+    "experts.cli.bad_quarter": "季度格式应为 YYYY-QN，例如 {example}：{quarter}",
     "experts.cli.bad_name": "专家姓名不能为空，且不超过 {max} 个字（收到：“{name}”）",
     "experts.cli.bad_pid": "平台ID不超过 {max} 个字符",
     "experts.cli.roster_done": "导入完成：新增 {added} 位专家，更新 {updated} 位。",
