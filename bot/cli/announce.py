@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from bot.cli.common import MONTH, fail, services, session
+from core.texts import t
 from models.announce import announce as announce_month
 from models.contest_rounds import ContestError
 
@@ -18,8 +19,9 @@ def announce(month: str) -> None:
             done = announce_month(s, svc.settings, month, svc.now())
     except ContestError as exc:
         fail(str(exc))
-    click.echo(f"{done.month} 结果已排队：组织管理员 {done.org_admins} 条，订阅者 {done.subscribers} 条，"
-               f"群发 {'1 次' if done.mass else '无'}。{done.mass_refused}")
-    click.echo("发送进度见 `flask --app wsgi push status`；消息由定时任务或 `push run` 发出。")
+    mass = t("cli.announce.mass_one") if done.mass else t("cli.announce.mass_none")
+    click.echo(t("cli.announce.queued", month=done.month, org_admins=done.org_admins,
+                 subscribers=done.subscribers, mass=mass, refused=done.mass_refused))
+    click.echo(t("cli.announce.progress"))
     click.echo(done.org_admins + done.subscribers + int(done.mass))
 

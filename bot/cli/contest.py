@@ -49,9 +49,11 @@ def shortlist(month: str, item_ids: tuple[int, ...], first: dt.datetime | None,
         except ContestError as exc:
             fail(str(exc))
         for entry in contest.entries(s, row.id):
-            click.echo(f"{entry.number:>3}. {entry.name}（活动 {entry.item_id}）")
-        click.echo(f"{month} 入围 {len(item_ids)} 个项目；投票时间 {window[0]:%Y-%m-%d %H:%M} 至 "
-                   f"{window[1] - dt.timedelta(seconds=1):%Y-%m-%d %H:%M:%S}")
+            click.echo(t("cli.contest.shortlist.entry", number=f"{entry.number:>3}", name=entry.name,
+                         item=entry.item_id))
+        click.echo(t("cli.contest.shortlist.done", month=month, n=len(item_ids),
+                     opens=f"{window[0]:%Y-%m-%d %H:%M}",
+                     closes=f"{window[1] - dt.timedelta(seconds=1):%Y-%m-%d %H:%M:%S}"))
         click.echo(row.id)
 
 
@@ -77,8 +79,9 @@ def _list_candidates(s: object, month: str, size: int) -> None:
     """Print the approved contest activities of the month."""
     rows = candidates(s, month)  # type: ignore[arg-type]
     for item, org_id in rows:
-        click.echo(f"{item.id:>6}  {item.town:<5} {item.name}（组织 {org_id}，{item.time_text}）")
-    click.echo(f"{month} 共 {len(rows)} 个候选活动（已审核通过且申请设计大赛），最多入围 {size} 个。")
+        click.echo(t("cli.contest.candidate", id=f"{item.id:>6}", town=f"{item.town:<5}", name=item.name,
+                     org=org_id, time=item.time_text))
+    click.echo(t("cli.contest.candidates", month=month, n=len(rows), size=size))
 
 
 @group.command("close")
@@ -97,8 +100,9 @@ def close(month: str, by: str | None, force: bool) -> None:
         fail(str(exc))
     for st in results.standings:
         star = "★" if st.winner else " "
-        click.echo(f"{star}{st.rank:>3}. {st.number}号 {st.name}  {st.votes} 票  得分 {st.score:g}")
-    click.echo(f"入选 {len(results.winners)} 个；计票文件：{results.path}")
+        click.echo(t("cli.contest.standing", star=star, rank=f"{st.rank:>3}", number=st.number, name=st.name,
+                     votes=st.votes, score=f"{st.score:g}"))
+    click.echo(t("cli.contest.closed", n=len(results.winners), path=results.path))
     click.echo(results.digest)
 
 
@@ -114,7 +118,7 @@ def void(openid: str | None, entry: int | None, month: str | None, since: dt.dat
          reason: str, by: str | None) -> None:
     """Void valid votes of a voter or a project, with a logged reason; prints how many."""
     if (openid is None) == (entry is None):
-        fail("请只给出 --openid 或 --entry 其中之一")
+        fail(t("cli.contest.void_one_of"))
     svc = services()
     month = month or f"{svc.now():%Y-%m}"
     with session() as s:
@@ -127,7 +131,7 @@ def void(openid: str | None, entry: int | None, month: str | None, since: dt.dat
         scope = VoidScope(openid, entry_id, since.replace(tzinfo=svc.tz) if since else None)
         count = void_votes(s, row, scope, reason.strip(), _actor(by), svc.now())
     _rebuild(month)
-    click.echo(f"{month} 已作废 {count} 票，原因：{reason.strip()}")
+    click.echo(t("cli.contest.voided", month=month, n=count, reason=reason.strip()))
     click.echo(count)
 
 
@@ -170,7 +174,7 @@ def blacklist_add_cmd(openid: str, reason: str, by: str | None) -> None:
     """Refuse a follower's future votes (past votes stay until voided)."""
     with session() as s:
         added = blacklist_add(s, openid.strip(), reason, _actor(by), services().now())
-    click.echo(f"已加入黑名单：{openid}" if added else f"{openid} 已在黑名单中")
+    click.echo(t("cli.contest.blacklisted" if added else "cli.contest.blacklisted_already", openid=openid))
 
 
 @blacklist.command("remove")
@@ -181,8 +185,8 @@ def blacklist_remove_cmd(openid: str, by: str | None) -> None:
     with session() as s:
         removed = blacklist_remove(s, openid.strip(), _actor(by), services().now())
     if not removed:
-        fail(f"{openid} 不在黑名单中")
-    click.echo(f"已移出黑名单：{openid}")
+        fail(t("cli.contest.not_blacklisted", openid=openid))
+    click.echo(t("cli.contest.unblacklisted", openid=openid))
 
 
 @group.command("status")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from bot.cli.common import services
+from core.texts import t
 
 
 @click.command("init-db")
@@ -11,4 +12,4 @@ def init_db() -> None:
     """Create or upgrade the schema to the newest migration."""
     svc = services()
     svc.db.upgrade()
-    click.echo(f"数据库已就绪：{svc.db.dialect}")
+    click.echo(t("cli.init_db.ready", dialect=svc.db.dialect))

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from bot import inbox
 from bot.cli.common import services, session
+from core.texts import t
 from models.inbox import InboxMessage, InboxState
 
 STATE_LABELS = {InboxState.QUEUED: "待处理", InboxState.WORKING: "处理中",
@@ -22,7 +23,7 @@ def inbox_group() -> None:
 def drain(seconds: float) -> None:
     """Handle kept requests now; prints how many were handled."""
     handled = inbox.drain(services(), seconds)
-    click.echo(f"已处理暂存消息 {handled} 条。")
+    click.echo(t("cli.inbox.drained", n=handled))
     click.echo(handled)
 
 

@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.cli.common import services, session
+from core.texts import t
 from models.jobs import all_runs
 from scheduler.app import build
 from scheduler.jobs import JOBS, enabled_jobs
@@ -22,11 +23,11 @@ def run() -> None:
     """Run the scheduled jobs in this process until stopped (the external mode)."""
     svc = services()
     sched = build(svc, blocking=True)
-    click.echo(f"定时任务已启动：{len(sched.get_jobs()) - 1} 个任务（Ctrl+C 停止）")
+    click.echo(t("cli.scheduler.started", n=len(sched.get_jobs()) - 1))
     try:
         sched.start()
     except (KeyboardInterrupt, SystemExit):
-        click.echo("定时任务已停止")
+        click.echo(t("cli.scheduler.stopped"))
 
 
 @scheduler.command("due")
@@ -34,7 +35,7 @@ def due() -> None:
     """Run every job that is due (or was missed) once, then exit; for cron-driven deployments."""
     svc = services()
     ran = [job.name for job in enabled_jobs(svc) if run_if_due(svc, job)]
-    click.echo("已运行：" + ("、".join(ran) if ran else "无到期任务"))
+    click.echo(t("cli.scheduler.ran", jobs="、".join(ran)) if ran else t("cli.scheduler.ran_none"))
 
 
 @scheduler.command("status")
