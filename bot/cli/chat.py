@@ -6,14 +6,15 @@ from flask import current_app
 
 from bot.cli.common import services
 from bot.wechat.simulator import Simulator, flask_transport
+from core.texts import t
 
-COMMANDS = {
-    "/click KEY": "点击菜单（如 /click CONTEST_LIST）",
-    "/subscribe [SCENE]": "关注（可带二维码场景）",
-    "/unsubscribe": "取消关注",
-    "/image": "发送一张图片",
-    "/openid ID": "换一个用户",
-    "/quit": "退出",
+COMMANDS = {  # the simulator's words and their catalog keys
+    "/click KEY": "cli.chat.click",
+    "/subscribe [SCENE]": "cli.chat.subscribe",
+    "/unsubscribe": "cli.chat.unsubscribe",
+    "/image": "cli.chat.image",
+    "/openid ID": "cli.chat.openid",
+    "/quit": "cli.chat.quit",
 }
 
 
@@ -22,9 +23,9 @@ COMMANDS = {
 def chat(openid: str) -> None:
     """Talk to the bot as a WeChat user would (signed XML through the real webhook)."""
     sim = Simulator(services().settings, flask_transport(current_app.test_client()))
-    mode = "安全模式（加密）" if sim.safe else "明文模式"
-    click.echo(f"已连接 /wechat，{mode}，用户 {openid}。")
-    click.echo("  ".join(f"{k} {v}" for k, v in COMMANDS.items()))
+    mode = t("cli.chat.safe") if sim.safe else t("cli.chat.plain")
+    click.echo(t("cli.chat.connected", mode=mode, openid=openid))
+    click.echo("  ".join(f"{k} {t(v)}" for k, v in COMMANDS.items()))
     while True:
         try:
             line = input(f"{openid}> ").strip()
@@ -53,5 +54,5 @@ def _turn(sim: Simulator, openid: str, line: str) -> str:
                                           "MediaId": "m1"})
     else:
         status, reply = sim.text(openid, line)
-    click.echo(reply if status == 200 and reply else f"[{status}] {reply or '（无回复）'}")
+    click.echo(reply if status == 200 and reply else f"[{status}] {reply or t('cli.chat.no_reply')}")
     return openid

@@ -13,7 +13,8 @@ from models.filing_export import export_rows, write_csv, write_xlsx
 from models.filing_ops import ReviewConflict, ReviewError, record_actuals, review_item
 from models.support import assess_item, support_name
 
-DECISION_WORDS = {ReviewState.APPROVED: "通过", ReviewState.REJECTED: "驳回"}
+DECISION_WORDS = {ReviewState.APPROVED: t("cli.filing.approved"),
+                  ReviewState.REJECTED: t("cli.filing.rejected")}
 
 
 @click.group("filing")
@@ -37,7 +38,7 @@ def export(out: Path, month: str | None) -> None:
         if out.suffix.lower() == ".csv":
             write_csv(out, rows)
         else:
-            write_xlsx(out, rows, f"申请意向表{month or ''}")
+            write_xlsx(out, rows, t("cli.filing.sheet_title", month=month or ""))
     except OSError as exc:
         fail(t("cli.filing.export_failed", path=out, error=os_reason(exc)))
     click.echo(t("cli.filing.exported", n=len(rows), path=out))

@@ -9,8 +9,7 @@ from bot.cli.common import services, session
 from core.texts import t
 from models.inbox import InboxMessage, InboxState
 
-STATE_LABELS = {InboxState.QUEUED: "待处理", InboxState.WORKING: "处理中",
-                InboxState.DONE: "已处理", InboxState.FAILED: "无法处理"}
+STATE_LABELS = {state: f"cli.inbox.state.{state.value}" for state in InboxState}
 
 
 @click.group("inbox")
@@ -33,4 +32,4 @@ def status() -> None:
     with session() as s:
         counts = dict(s.execute(select(InboxMessage.state, func.count()).group_by(InboxMessage.state)).all())
     for state, label in STATE_LABELS.items():
-        click.echo(f"{label}：{counts.get(state, 0)}")
+        click.echo(t("cli.inbox.count", label=t(label), n=counts.get(state, 0)))

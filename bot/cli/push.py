@@ -29,7 +29,7 @@ def run(seconds: float | None) -> None:
         due = s.scalar(select(func.count()).where(OutboxMessage.status.in_(
             (Status.QUEUED, Status.SENDING)))) or 0
     with Progress(console=Console(stderr=True)) as progress:
-        task = progress.add_task("发送中", total=due)
+        task = progress.add_task(t("cli.push.progress"), total=due)
 
         def advance(outcome: Outcome) -> None:
             progress.advance(task)
@@ -40,12 +40,15 @@ def run(seconds: float | None) -> None:
 
 def summary(report: Report) -> str:
     """One line on what a run did, in Chinese."""
-    labels = {"sent": "已发送", "retry": "稍后重试", "failed": "失败", "skipped": "跳过",
-              "fallback": "改发模板", "released": "退回队列", "throttled": "限速退回",
-              "halted": "额度用完", "lost": "租约过期"}
-    parts = [f"{labels.get(k, k)} {n}" for k, n in sorted(report.counts.items())]
-    line = "本次：" + ("，".join(parts) if parts else "没有待发送的消息")
-    return line + ("。今日额度已用完，已停止发送并通知平台管理员。" if report.halted else "。")
+    parts = [t("cli.push.outcome", label=_outcome_label(k), n=n) for k, n in sorted(report.counts.items())]
+    line = t("cli.push.summary", parts="，".join(parts)) if parts else t("cli.push.summary_none")
+    return line + (t("cli.push.halted") if report.halted else "。")
+
+
+def _outcome_label(outcome: str) -> str:
+    """A run's outcome in the operator's words (an unknown one as it is)."""
+    key = f"cli.push.outcome.{outcome}"
+    return t(key) if key in CATALOG else outcome
 
 
 @push.command("retry")
@@ -72,15 +75,15 @@ def status(limit: int) -> None:
     with session() as s:
         console.print(_counts_table(status_counts(s)))
         for alert in recent_alerts(s):
-            console.print(f"[red]告警[/red] {alert.day} {alert.message}")
+            console.print(t("cli.push.alert", day=alert.day, message=alert.message))
         for line in _failure_lines(failures(s, limit)):
             click.echo(line)
 
 
 def _counts_table(counts: dict[tuple[str, str], int]) -> Table:
     """Rows: states; columns: channels."""
-    table = Table(title="消息状态统计")
-    table.add_column("状态")
+    table = Table(title=t("cli.push.counts_title"))
+    table.add_column(t("cli.push.counts_state"))
     for channel in Channel:
         table.add_column(t(f"push.channel.{channel}"), justify="right")
     for state in Status:
@@ -91,12 +94,14 @@ def _counts_table(counts: dict[tuple[str, str], int]) -> Table:
 def _failure_lines(rows: list[OutboxMessage]) -> list[str]:
     """One line per failure (lines, not a table, so nothing is cut in a narrow terminal)."""
     if not rows:
-        return ["最近没有失败或重试的消息。"]
-    lines = ["最近的失败与重试（编号 状态 渠道 用途 收件人 错误码 含义 详情 已尝试次数）："]
+        return [t("cli.push.no_failures")]
+    lines = [t("cli.push.failures")]
     for row in rows:
-        lines.append(f"#{row.id} {t(f'push.status.{row.status}')} {t(f'push.channel.{row.channel}')} "
-                     f"{row.purpose} {row.openid or '全体关注者'} [{row.last_error_code}] "
-                     f"{code_label(row.last_error_code)}：{row.last_error or ''}（{row.attempts} 次）")
+        lines.append(t("cli.push.failure", id=row.id, status=t(f"push.status.{row.status}"),
+                       channel=t(f"push.channel.{row.channel}"), purpose=row.purpose,
+                       to=row.openid or t("cli.push.everyone"), code=row.last_error_code,
+                       meaning=code_label(row.last_error_code), detail=row.last_error or "",
+                       attempts=row.attempts))
     return lines
 
 

@@ -43,17 +43,18 @@ def status() -> None:
     """Each job's schedule, last run, next due time and last error."""
     svc = services()
     enabled = {job.name: job for job in enabled_jobs(svc)}
-    table = Table(title="定时任务")
-    for header in ("任务", "时间（crontab）", "已完成至", "运行次数", "下次", "错误"):
-        table.add_column(header)
+    table = Table(title=t("cli.scheduler.title"))
+    for header in ("job", "cron", "covered", "runs", "next", "error"):
+        table.add_column(t(f"cli.scheduler.column.{header}"))
     with session() as s:
         runs = {r.name: r for r in all_runs(s)}
     for name in JOBS:
         job, run = enabled.get(name), runs.get(name)
-        cron = svc.settings.scheduler.jobs.get(name, "") or "关闭"
+        cron = svc.settings.scheduler.jobs.get(name, "")
+        shown = (cron if job else t("cli.scheduler.not_installed", cron=cron)) if cron else t("cli.scheduler.off")
         nxt = next_due(svc, job, run.covered_until) if job and run else None
-        table.add_row(name, cron if job or cron == "关闭" else f"{cron}（未安装）",
-                      f"{run.covered_until.astimezone(svc.tz):%Y-%m-%d %H:%M}" if run else "从未运行",
+        table.add_row(name, shown,
+                      f"{run.covered_until.astimezone(svc.tz):%Y-%m-%d %H:%M}" if run else t("cli.scheduler.never"),
                       str(run.runs if run else 0), f"{nxt:%Y-%m-%d %H:%M}" if nxt else "",
                       (run.last_error or "") if run else "")
     Console().print(table)

@@ -156,4 +156,8 @@ TEXTS: dict[str, str] = {
     "orgs.import.exists": "组织“{name}”已经登记过",
     "orgs.import.town": "未知的镇街“{town}”",
     "orgs.import.kind": "未知的类型“{kind}”（可填：镇街团委、青年之家、组织用户）",
+    # `filing review` and `filing export` (bot/cli/filing.py)
+    "cli.filing.approved": "通过",
+    "cli.filing.rejected": "驳回",
+    "cli.filing.sheet_title": "申请意向表{month}",
 }
