@@ -80,7 +80,7 @@ def test_publish_refuses_an_activity_under_review(cli_app: Flask) -> None:
         item_id = create_item(s, "待审", state="pending").id
     result = run(cli_app, "activity", "publish", str(item_id))
     assert result.exit_code == 1
-    assert result.stderr.strip().splitlines()[-1] == f"Error: 活动 {item_id} 尚未通过审核，通过后才能发布报名。"
+    assert result.stderr.strip().splitlines()[-1] == f"错误：活动 {item_id} 尚未通过审核，通过后才能发布报名。"
 
 
 def test_qrcode_asks_wechat_for_a_temporary_code_with_the_scene(cli_app: Flask, fake_wechat: FakeWeChat,
