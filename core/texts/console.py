@@ -184,7 +184,7 @@ TEXTS: dict[str, str] = {
     "console.close.freeze": "计票结果（含每一张有效票，投票人以化名表示）将冻结为文件，保存在 {folder}，并公布其 SHA-256 以供核验。",
     "console.close.final": "此操作不能撤销：结束后不能再作废选票或修改名单。此时不会发出任何通知，公布结果是下一步。",
     "console.close.done": "{month} 已结束计票。计票文件 SHA-256：{digest}",
-    "console.announce.what": "将给入围项目所属组织的 {admins} 位管理员各发一条模板消息，告知名次与是否获评优秀。",
+    "console.announce.what": "将给入围项目所属组织的管理员共发出 {admins} 条模板消息（每个项目每位管理员一条），告知名次与是否获评优秀。",
     "console.announce.subscribers": "发送过“订阅结果”的关注者会收到结果已公布的通知。",
     "console.announce.mass_on": "按设置还会安排一次群发（若本月群发次数未用完）。",
     "console.announce.mass_off": "按设置不安排群发。",
