@@ -18,9 +18,9 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from bot import create_app
+from bot.db import Database
 from bot.services import Services
 from bot.store import connect
-from bot.db import Database
 from models.filing_export import HEADERS
 from models.outbox import OutboxMessage
 from tests.support import Clock, create_org, make_settings, redis_url, reset_database

@@ -2,11 +2,11 @@
 concerned exactly once, voids change the board, the chart has one point per hour, all audited."""
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -18,12 +18,12 @@ from core.settings import Settings
 from models.console import AuditEntry
 from models.contest_close import file_digest
 from models.contest_fraud import check_burst
-from models.contest_rounds import Entry, Round, RoundState, get_round
+from models.contest_rounds import Entry, RoundState, get_round
 from models.contest_votes import Vote, VoteStatus
 from models.filing import FilingItem, ReviewState
 from models.filing_export import HEADERS
-from models.outbox import Channel, OutboxMessage, Status, enqueue
 from models.orgs import Organisation
+from models.outbox import Channel, OutboxMessage, Status, enqueue
 from tests.support_console import cast, create_accounts, login, outbox_count, post
 from tests.support_contest import at, create_item, create_round
 from tests.support_filing import activity, create_filing
@@ -179,14 +179,14 @@ def test_voiding_a_project_in_a_span_changes_the_board(admin: Any, services: Ser
         cast(s, row, 2, "o_c1", at("2017-11-15 08:00"))
         cast(s, row, 2, "o_c2", at("2017-11-15 08:05"))
     board = admin.get("/admin/contest/2017-11").get_data(as_text=True)
-    assert re.search(r'data-number="1"><td>1</td>.*?class="votes">5<', board, re.S)
+    assert re.search(r'data-number="1"><td>1</td>.*?class="votes">5<', board, re.DOTALL)
     response = post(admin, "/admin/contest/2017-11/void",
                     {"entry": "1", "since": "2017-11-15T09:00", "until": "2017-11-15T10:00",
                      "reason": "集中刷票"}, follow_redirects=True)
     page = response.get_data(as_text=True)
     assert "已作废 4 票" in page
-    assert re.search(r'data-number="2"><td>1</td>.*?class="votes">2<', page, re.S)
-    assert re.search(r'data-number="1"><td>2</td>.*?class="votes">1<', page, re.S)
+    assert re.search(r'data-number="2"><td>1</td>.*?class="votes">2<', page, re.DOTALL)
+    assert re.search(r'data-number="1"><td>2</td>.*?class="votes">1<', page, re.DOTALL)
     with services.db.session() as s:
         assert s.scalar(select(Entry.valid_votes).where(Entry.number == 1)) == 1
         voided = s.scalars(select(Vote).where(Vote.status == VoteStatus.VOID)).all()

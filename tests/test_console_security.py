@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -16,8 +17,16 @@ from models.console import AuditEntry, ConsoleUser, LoginFailure
 from models.filing import FilingItem, ReviewState
 from models.orgs import Organisation
 from tests.support import create_org
-from tests.support_console import (ADMIN, PASSWORD, VIEWER, create_accounts, login, outbox_count,
-                                   post, token)
+from tests.support_console import (
+    ADMIN,
+    PASSWORD,
+    VIEWER,
+    create_accounts,
+    login,
+    outbox_count,
+    post,
+    token,
+)
 from tests.support_filing import create_filing
 
 T0 = dt.datetime(2017, 11, 15, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))

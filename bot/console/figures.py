@@ -41,8 +41,8 @@ class Flag:
 
 def overview(session: Session, day_start: dt.datetime) -> Overview:
     """Filings by state, activities, votes since the day began, the outbox, open flags."""
-    states = dict(session.execute(select(FilingItem.review_state, func.count(FilingItem.id))
-                                  .group_by(FilingItem.review_state)).all())
+    states: dict[str, int] = {str(k): int(v) for k, v in session.execute(
+        select(FilingItem.review_state, func.count(FilingItem.id)).group_by(FilingItem.review_state))}
     by_state = {state.value: int(states.get(state.value, 0)) for state in ReviewState}
     regs, parts = session.execute(select(func.coalesce(func.sum(FilingItem.actual_registrations), 0),
                                          func.coalesce(func.sum(FilingItem.actual_participants), 0))).one()

@@ -7,6 +7,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from flask import flash, redirect, url_for
 from sqlalchemy.orm import Session
@@ -40,13 +41,13 @@ def db() -> Iterator[Session]:
         yield s
 
 
-def done(message: str, endpoint: str, **values: object) -> Response:
+def done(message: str, endpoint: str, **values: Any) -> Response:
     """Say what happened and go back to a page (post/redirect/get)."""
     flash(message, "ok")
     return redirect(url_for(endpoint, **values))
 
 
-def refused(message: str, endpoint: str, **values: object) -> Response:
+def refused(message: str, endpoint: str, **values: Any) -> Response:
     """Say why nothing happened and go back to a page."""
     flash(message, "error")
     return redirect(url_for(endpoint, **values))

@@ -8,8 +8,17 @@ from flask import Blueprint, Response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import Forbidden, RequestEntityTooLarge
 
-from bot.console import (security, views_auth, views_contest, views_experts, views_filings,
-                         views_main, views_orgs, views_push, views_supervision)
+from bot.console import (
+    security,
+    views_auth,
+    views_contest,
+    views_experts,
+    views_filings,
+    views_main,
+    views_orgs,
+    views_push,
+    views_supervision,
+)
 from bot.console.pages import NAV, action_label, fmt_time, plain
 from core.texts import t
 

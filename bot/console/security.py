@@ -5,9 +5,10 @@ import datetime as dt
 import logging
 import secrets
 
-from flask import Flask, Response, abort, current_app, g, redirect, request, session, url_for
+from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.wrappers import Response
 
 from bot.services import Services
 from core.settings import EXAMPLE_CONFIG, ConsoleSettings, Settings, SettingsError, read_toml
@@ -74,7 +75,8 @@ def configure(app: Flask, settings: Settings) -> None:
 
 def services() -> Services:
     """The running bot's services."""
-    return current_app.extensions["youthvoice"]
+    svc: Services = current_app.extensions["youthvoice"]
+    return svc
 
 
 def hash_password(password: str) -> str:

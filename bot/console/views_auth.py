@@ -10,7 +10,13 @@ from bot.console import security
 from bot.console.forms import LoginForm
 from bot.console.pages import db, fmt_time
 from core.texts import t
-from models.console import (audit, clear_failures, locked_until, record_failure, user_by_name)
+from models.console import (
+    audit,
+    clear_failures,
+    locked_until,
+    record_failure,
+    user_by_name,
+)
 
 
 def login() -> Response | tuple[str, int] | str:

@@ -18,10 +18,24 @@ from models import contest, contest_board
 from models.announce import announce as announce_month
 from models.console import audit
 from models.contest_close import entry_of, file_digest
-from models.contest_fraud import (Blacklisted, VoidScope, blacklist_add, blacklist_remove,
-                                  void_votes)
-from models.contest_rounds import (ContestError, Entry, Round, RoundState, candidates, default_window,
-                                   explicit_window, get_round, shortlist as make_shortlist)
+from models.contest_fraud import (
+    Blacklisted,
+    VoidScope,
+    blacklist_add,
+    blacklist_remove,
+    void_votes,
+)
+from models.contest_rounds import (
+    ContestError,
+    Entry,
+    Round,
+    RoundState,
+    candidates,
+    default_window,
+    explicit_window,
+    get_round,
+)
+from models.contest_rounds import shortlist as make_shortlist
 from models.months import is_month
 from models.orgs import admin_openids
 
@@ -57,7 +71,7 @@ def month(month: str) -> str:
         row = get_round(s, month)
         pool = candidates(s, month)
         window = default_window(month, c.voting_opens_day, c.voting_closes_day, svc.tz)
-        page = {"row": row, "pool": pool, "size": c.shortlist_size, "month": month, "window": window,
+        page: dict[str, object] = {"row": row, "pool": pool, "size": c.shortlist_size, "month": month, "window": window,
                 "last_day": (window[1] - dt.timedelta(days=1)).date()}
         if row is not None and row.state != RoundState.SHORTLISTING:
             page.update(_round_parts(s, row, request.args.get("entry", type=int)))

@@ -9,9 +9,17 @@ from bot.console.pages import UploadRefused, db, done, month_now, refused, saved
 from bot.console.security import actor, services
 from core.texts import t
 from models.console import audit
-from models.expert_eval import (NotReady, evaluate as evaluate_month_of, is_done,
-                                latest_evaluated_month, month_figures, params_of, quarter_so_far,
-                                score_text, select_quarter)
+from models.expert_eval import (
+    NotReady,
+    is_done,
+    latest_evaluated_month,
+    month_figures,
+    params_of,
+    quarter_so_far,
+    score_text,
+    select_quarter,
+)
+from models.expert_eval import evaluate as evaluate_month_of
 from models.expert_files import ImportFailed, RowError
 from models.expert_import import import_stats
 from models.expert_scores import evaluate_month, top_of_quarter

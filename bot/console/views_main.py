@@ -16,7 +16,7 @@ def overview() -> str:
     now = services().now()
     day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
     with db() as s:
-        o = figures.overview(s, day_start.astimezone(dt.timezone.utc))
+        o = figures.overview(s, day_start.astimezone(dt.UTC))
     return render_template("console/overview.html", o=o, chart=charts.state_bars(o.by_state))
 
 

@@ -15,7 +15,7 @@ from core.texts import t
 from models.accounts import new_code
 from models.console import audit
 from models.org_import import RowError, check_rows, import_orgs, read_table
-from models.orgs import OrgAdmin, OrgKind, Organisation, add_org
+from models.orgs import OrgAdmin, Organisation, OrgKind, add_org
 from models.towns import all_towns, resolve_town
 
 NAME_MAX = 100  # the organisations.name column
@@ -25,8 +25,8 @@ def index(errors: list[RowError] | None = None, code: tuple[str, str, str] | Non
           status: int = 200) -> tuple[str, int]:
     """Every organisation with its admins; the add and import forms."""
     with db() as s:
-        admins = dict(s.execute(select(OrgAdmin.org_id, func.count(OrgAdmin.id))
-                                .group_by(OrgAdmin.org_id)).all())
+        admins: dict[int, int] = {int(k): int(v) for k, v in s.execute(
+            select(OrgAdmin.org_id, func.count(OrgAdmin.id)).group_by(OrgAdmin.org_id))}
         orgs = list(s.scalars(select(Organisation).order_by(Organisation.id)))
     towns = all_towns(services().settings.data.towns_file)
     return render_template("console/orgs.html", orgs=orgs, admins=admins, kinds=list(OrgKind),

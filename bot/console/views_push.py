@@ -10,7 +10,14 @@ from bot.console.pages import db, done, refused
 from bot.console.security import actor, services
 from core.texts import t
 from models.console import audit
-from models.outbox import Channel, OutboxMessage, Status, failures, requeue, status_counts
+from models.outbox import (
+    Channel,
+    OutboxMessage,
+    Status,
+    failures,
+    requeue,
+    status_counts,
+)
 from models.push_marks import recent_alerts
 
 
