@@ -393,3 +393,11 @@ def test_the_audit_page_shows_who_did_what(admin: Any, services: Services) -> No
     page = admin.get("/admin/audit").get_data(as_text=True)
     assert "审核活动" in page and "console:boss" in page and f"filing:{item_id}" in page
     assert "时间不在活动期内" in page and "登录" in page
+
+
+def test_a_quarter_still_running_is_not_chosen(admin: Any, services: Services) -> None:
+    """Choosing 2017-Q4 on 11-15 is refused with the domain's reason; a typo names the format."""
+    page = post(admin, "/admin/experts/quarter", {"quarter": "2017-Q4"}, follow_redirects=True)
+    assert "2017-Q4 尚未结束" in page.get_data(as_text=True) and len(_audit(services, "expert.quarter")) == 0
+    typo = post(admin, "/admin/experts/quarter", {"quarter": "2017Q4"}, follow_redirects=True)
+    assert "季度格式应为 YYYY-QN，例如 2017-Q4：2017Q4" in typo.get_data(as_text=True)
