@@ -193,7 +193,10 @@ def test_an_upload_too_large_is_refused(app_factory: Callable[[Settings], Flask]
 @pytest.mark.parametrize("name,content,message", [
     ("orgs.txt", b"name,town\n", "不是电子表格"),
     ("orgs.exe", b"MZ\x90\x00", "不是电子表格"),
-    ("orgs.xlsx", b"this is not a zip file", "无法读取"),
+    ("orgs.xlsx", b"this is not a zip file", "不是可读取的 Excel 工作簿"),
+    ("orgs.xlsx", b"PK\x03\x04 a zip in name only", "不是可读取的 Excel 工作簿"),
+    ("orgs.csv", b"\x00\x01\x02\x03binary", "这不是表格文件"),
+    ("orgs.csv", b"", "文件是空的"),
 ])
 def test_an_upload_that_is_not_a_spreadsheet_is_refused(console: Any, services: Services, name: str,
                                                         content: bytes, message: str) -> None:
@@ -321,3 +324,10 @@ def test_add_user_refuses_a_taken_name(app: Flask) -> None:
                          input="long-enough\n").exit_code == 0
     again = runner.invoke(args=["console", "add-user", "dave", "--role", "viewer"], input="other-pass\n")
     assert again.exit_code == 1 and "已存在" in again.output
+
+
+def test_an_import_without_a_file_says_so(console: Any) -> None:
+    """The form posted with no file chosen: 400 and the reason."""
+    login(console)
+    response = post(console, "/admin/orgs/import", content_type="multipart/form-data")
+    assert response.status_code == 400 and "请选择要上传的文件" in response.get_data(as_text=True)

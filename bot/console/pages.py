@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 
 from bot.console.security import services
 from core.texts import CATALOG, t
+from models.sheets import FILE_LINE, XLSX_MAGIC, RowError, error_lines
 
 # (endpoint, catalog key of its label)
 NAV: tuple[tuple[str, str], ...] = (
@@ -68,6 +69,8 @@ def saved_upload(upload: FileStorage | None) -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="yv-upload-") as folder:
         path = Path(folder) / f"upload{suffix}"
         upload.save(path)
+        if suffix == ".xlsx" and not path.read_bytes().startswith(XLSX_MAGIC):
+            raise UploadRefused(t("sheets.file_failed", name=upload.filename, reason=t("sheets.bad_xlsx")))
         yield path
 
 
@@ -86,3 +89,11 @@ def plain(value: object) -> str:
     if value is None:
         return "—"
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def import_errors(filename: str, errors: list[RowError]) -> list[str]:
+    """A refused file in the operators' words, as the import commands say it: every bad row with
+    its line, or the file's one problem."""
+    if len(errors) == 1 and errors[0].line == FILE_LINE:
+        return [t("sheets.file_failed", name=filename, reason=errors[0].reason)]
+    return [t("sheets.failed", count=len(errors)), *error_lines(errors)]

@@ -5,26 +5,19 @@ from flask import render_template, request
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from bot.console.pages import UploadRefused, db, done, month_now, refused, saved_upload
+from bot.console.pages import (UploadRefused, db, done, import_errors, month_now, refused,
+                               saved_upload)
 from bot.console.security import actor, services
 from core.texts import t
 from models.console import audit
-from models.expert_eval import (
-    NotReady,
-    is_done,
-    latest_evaluated_month,
-    month_figures,
-    params_of,
-    quarter_so_far,
-    score_text,
-    select_quarter,
-)
+from models.expert_eval import (NotReady, check_importable, is_done, latest_evaluated_month,
+                                month_figures, params_of, quarter_so_far, score_text, select_quarter)
 from models.expert_eval import evaluate as evaluate_month_of
-from models.expert_files import ImportFailed, RowError
 from models.expert_import import import_stats
 from models.expert_scores import evaluate_month, top_of_quarter
 from models.experts import QUARTER_RE, Expert, quarter_of
 from models.months import is_month
+from models.sheets import ImportFailed
 
 
 def index(errors: list[str] | None = None, status: int = 200) -> tuple[str, int]:
@@ -33,22 +26,16 @@ def index(errors: list[str] | None = None, status: int = 200) -> tuple[str, int]
     params = params_of(svc.settings.experts)
     with db() as s:
         experts = {e.id: e for e in s.scalars(select(Expert).order_by(Expert.id))}
-        shown = request.args.get("month") or latest_evaluated_month(s) or month_now()
+        today = svc.now().date()
+        shown = request.args.get("month") or latest_evaluated_month(s, today) or month_now()
         results = evaluate_month(month_figures(s, shown), params) if is_month(shown) else []
         quarter = request.args.get("quarter") or quarter_of(month_now())
-        months, standings = quarter_so_far(s, quarter, params) if QUARTER_RE.match(quarter) else ([], [])
+        months, standings = quarter_so_far(s, quarter, params, today) if QUARTER_RE.match(quarter) else ([], [])
         top = top_of_quarter(standings, params.top_n)
         evaluated = is_month(shown) and is_done(s, shown)
     return render_template("console/experts.html", experts=experts, month=shown, results=results,
                            evaluated=evaluated, quarter=quarter, months=months, top=top,
                            errors=errors, score_text=score_text), status
-
-
-def _row_text(e: RowError) -> str:
-    """One bad row in words, as `expert stats-import` prints it."""
-    reason = t(f"experts.import.{e.reason}", **dict(e.values))
-    return t("experts.import.line", line=e.line, reason=reason) if e.line else \
-        t("experts.import.file", reason=reason)
 
 
 def upload_stats() -> Response | tuple[str, int]:
@@ -62,14 +49,22 @@ def upload_stats() -> Response | tuple[str, int]:
             if is_done(s, quarter_of(month)):
                 return index(errors=[t("experts.cli.quarter_locked", quarter=quarter_of(month),
                                        month=month)], status=400)
-            count = import_stats(s, path, month)
-            audit(s, actor(), "expert.stats", f"experts:{month}", svc.now(), after={"rows": count})
-    except UploadRefused as exc:
+            check_importable(month, svc.now().date(), partial=bool(request.form.get("partial")))
+            result = import_stats(s, path, month, svc.now())
+            audit(s, actor(), "expert.stats", f"experts:{month}", svc.now(),
+                  after={"rows": result.imported, "replaced": result.replaced})
+    except (UploadRefused, NotReady) as exc:
         return index(errors=[str(exc)], status=400)
     except ImportFailed as exc:
-        return index(errors=[t("experts.cli.failed", count=len(exc.errors)),
-                             *(_row_text(e) for e in exc.errors)], status=400)
-    return done(t("experts.cli.stats_done", month=month, count=count), "console.experts", month=month)
+        return index(errors=import_errors(_filename(), exc.errors), status=400)
+    said = (t("experts.cli.stats_replaced", month=month, count=result.imported, replaced=result.replaced)
+            if result.replaced else t("experts.cli.stats_done", month=month, count=result.imported))
+    return done(said, "console.experts", month=month)
+
+
+def _filename() -> str:
+    upload = request.files.get("file")
+    return upload.filename or "" if upload else ""
 
 
 def evaluate() -> Response:

@@ -2,26 +2,26 @@
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
 
 from flask import render_template, request
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from bot.console.pages import UploadRefused, db, done, refused, saved_upload
+from bot.console.pages import UploadRefused, db, done, import_errors, refused, saved_upload
 from bot.console.security import actor, services
 from core.texts import t
 from models.accounts import new_code
 from models.console import audit
-from models.org_import import RowError, check_rows, import_orgs, read_table
+from models.org_import import check_file, import_orgs
 from models.orgs import OrgAdmin, Organisation, OrgKind, add_org
+from models.sheets import ImportFailed
 from models.towns import all_towns, resolve_town
 
 NAME_MAX = 100  # the organisations.name column
 
 
-def index(errors: list[RowError] | None = None, code: tuple[str, str, str] | None = None,
+def index(errors: list[str] | None = None, code: tuple[str, str, str] | None = None,
           status: int = 200) -> tuple[str, int]:
     """Every organisation with its admins; the add and import forms."""
     with db() as s:
@@ -60,20 +60,17 @@ def import_file() -> Response | tuple[str, int]:
     """Import organisations from .csv/.xlsx: all rows or none, every bad row listed."""
     svc = services()
     try:
-        with saved_upload(request.files.get("file")) as path:
-            rows = read_table(path)
+        with saved_upload(request.files.get("file")) as path, db() as s:
+            created = import_orgs(s, check_file(s, path, svc.settings.data.towns_file))
+            audit(s, actor(), "org.import", "orgs", svc.now(),
+                  after={"count": len(created), "ids": [o.id for o in created]})
+            count = len(created)
     except UploadRefused as exc:
-        return index(errors=[RowError(0, str(exc))], status=400)
-    except (ValueError, zipfile.BadZipFile, KeyError, OSError) as exc:
-        return index(errors=[RowError(0, t("console.upload.unreadable", why=str(exc)[:200]))], status=400)
-    with db() as s:
-        good, errors = check_rows(s, rows, svc.settings.data.towns_file)
-        if errors:
-            return index(errors=errors, status=400)
-        created = import_orgs(s, good)
-        audit(s, actor(), "org.import", "orgs", svc.now(),
-              after={"count": len(created), "ids": [o.id for o in created]})
-        count = len(created)
+        return index(errors=[str(exc)], status=400)
+    except ImportFailed as exc:
+        upload = request.files.get("file")
+        return index(errors=import_errors(upload.filename or "" if upload else "", exc.errors),
+                     status=400)
     return done(t("console.orgs.imported", count=count), "console.orgs")
 
 

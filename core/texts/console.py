@@ -35,9 +35,6 @@ TEXTS: dict[str, str] = {
     # uploads
     "console.upload.missing": "请选择要上传的文件。",
     "console.upload.not_sheet": "“{name}”不是电子表格：只能上传 .xlsx 或 .csv 文件。",
-    "console.upload.unreadable": "无法读取这个文件，请确认它是 Excel（.xlsx）或 CSV 文件：{why}",
-    "console.upload.failed": "导入失败：共 {count} 处问题，未导入任何数据。请修改后重新上传。",
-    "console.upload.line": "第 {line} 行：",
     "console.upload.submit": "上传并导入",
     # overview
     "console.overview.activities": "已申报活动",
@@ -214,6 +211,7 @@ TEXTS: dict[str, str] = {
     # experts
     "console.experts.upload": "上传月度数据",
     "console.experts.upload_hint": "表头：专家、答题数、互动答题数（提问数、点赞数可选）。会替换该月已有数据；有任何一行出错时不导入，并列出每一行的问题。",
+    "console.experts.partial": "本月尚未结束，导入不完整数据（仅供核对，不能评价）",
     "console.experts.actions": "评价与评选",
     "console.experts.evaluate": "评价该月并通知专家",
     "console.experts.quarter": "季度（如 2017-Q4）",
