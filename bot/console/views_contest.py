@@ -109,7 +109,7 @@ def _chart(s: Session, row: Round, entry: Entry, flags: list[figures.Flag]) -> o
                              t("console.flag.evidence", at=f.at.astimezone(svc.tz).strftime("%m-%d %H:%M"),
                                minutes=c.burst_window_minutes, recent=f.recent,
                                hours=c.burst_baseline_hours, baseline=f.baseline,
-                               expected=f"{f.expected:.1f}"))
+                               expected=f"{f.expected:.2f}"))
                for f in flags]
     title = t("console.chart.hourly", number=entry.number, name=entry.name)
     return charts.hourly_lines(valid, void, opens, markers, title)
