@@ -102,7 +102,36 @@ def test_approving_tells_the_admins_once_and_is_audited(admin: Any, services: Se
     assert entry.before == {"state": "pending", "reason": None}
     assert entry.after == {"state": "approved", "reason": "很好"} and entry.actor == "console:boss"
     page = admin.get(f"/admin/filings/{item_id}").get_data(as_text=True)
-    assert "待审核 → 已通过：很好" in page
+    assert "console:boss · 已通过：很好" in page
+
+
+def test_changing_a_decision_needs_the_change_box(admin: Any, services: Services) -> None:
+    """Reject after approve: refused with the decision in force; ticked: recorded, told again."""
+    with services.db.session() as s:
+        item_id = create_filing(s, admin="o_a1").items[0].id
+    post(admin, f"/admin/filings/{item_id}/review", {"decision": "approved"})
+    page = post(admin, f"/admin/filings/{item_id}/review", {"decision": "rejected", "reason": "规模不符"},
+                follow_redirects=True).get_data(as_text=True)
+    assert "已于 2017-11-15 10:00 已通过" in page and "勾选“改变已有的审核结果”" in page
+    assert outbox_count(services, "filing.review") == 1
+    page = post(admin, f"/admin/filings/{item_id}/review",
+                {"decision": "rejected", "reason": "规模不符", "change": "1"},
+                follow_redirects=True).get_data(as_text=True)
+    assert outbox_count(services, "filing.review") == 2
+    assert "console:boss · 已通过" in page and "console:boss · 改为已驳回：规模不符" in page
+    with services.db.session() as s:
+        assert s.get(FilingItem, item_id).review_state == ReviewState.REJECTED
+    assert [e.after["state"] for e in _audit(services, "filing.review")] == ["approved", "rejected"]
+
+
+def test_the_history_shows_decisions_made_in_chat_or_cli(admin: Any, services: Services) -> None:
+    """A decision recorded by the CLI's path appears in the console's history too."""
+    from models.filing_ops import review_item
+    with services.db.session() as s:
+        item_id = create_filing(s).items[0].id
+        review_item(s, item_id, ReviewState.APPROVED, "", "cli", at("2017-11-14 09:00"), "tpl")
+    page = admin.get(f"/admin/filings/{item_id}").get_data(as_text=True)
+    assert "2017-11-14 09:00 · cli · 已通过" in page
 
 
 @pytest.mark.parametrize("data,message", [({"decision": "rejected", "reason": "  "}, "驳回须写明理由"),

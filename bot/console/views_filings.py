@@ -10,18 +10,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from bot.console.pages import db, done, refused
+from bot.console.pages import db, done, fmt_time, refused
 from bot.console.security import actor, services
 from core.texts import t
-from models.console import audit, audit_log
+from models.console import audit
 from models.filing import Filing, FilingItem, ReviewState
 from models.filing_export import export_rows, write_xlsx
-from models.filing_ops import ReviewError, review_item
+from models.filing_ops import ReviewConflict, ReviewError, review_item
 from models.months import is_month
 from models.orgs import Organisation
 from models.support import assess_item
 
 REASON_MAX = 200  # the review_reason column
+
+
+class Conflict(Exception):
+    """Another decision is in force and the change box was not ticked (the message is Chinese)."""
 
 
 def queue() -> str:
@@ -52,8 +56,7 @@ def detail(item_id: int) -> str:
             abort(404)
         org = s.get(Organisation, item.filing.org_id)
         verdicts = assess_item(item, services().settings.support)
-        history = list(reversed(audit_log(s, services().settings.console.rows_shown,
-                                          target=f"filing:{item_id}")))
+        history = list(item.reviews)  # every decision, from chat, CLI or here, oldest first
         filed_at = item.filing.filed_at
     return render_template("console/filing.html", item=item, org=org, verdicts=verdicts,
                            history=history, filed_at=filed_at)
@@ -71,7 +74,9 @@ def review(item_id: int) -> Response:
         return refused(t("console.review.too_long", max=REASON_MAX), "console.filing", item_id=item_id)
     try:
         with db() as s:
-            changed = _decide(s, item_id, ReviewState(decision), reason)
+            changed = _decide(s, item_id, ReviewState(decision), reason, bool(request.form.get("change")))
+    except Conflict as conflict:
+        return refused(str(conflict), "console.filing", item_id=item_id)
     except ReviewError:
         abort(404)
     key = "console.review.done" if changed else "console.review.same"
@@ -79,15 +84,21 @@ def review(item_id: int) -> Response:
                 item_id=item_id)
 
 
-def _decide(s: Session, item_id: int, state: ReviewState, reason: str) -> bool:
+def _decide(s: Session, item_id: int, state: ReviewState, reason: str, change: bool) -> bool:
     """Apply the decision through the domain function and write the audit line beside it."""
     current = s.get(FilingItem, item_id)
     if current is None:
         raise ReviewError(str(item_id))
     before = {"state": current.review_state, "reason": current.review_reason}
     svc = services()
-    item, changed = review_item(s, item_id, state, reason, actor(), svc.now(),
-                                svc.settings.filing.review_template)
+    try:
+        item, changed = review_item(s, item_id, state, reason, actor(), svc.now(),
+                                    svc.settings.filing.review_template, change=change)
+    except ReviewConflict as conflict:  # worded here, while the decision in force is loaded
+        current = conflict.current
+        raise Conflict(t("console.review.conflict", id=item_id, at=fmt_time(current.decided_at),
+                         decision=t(f"filing.state.{current.decision}"),
+                         word=t(f"filing.state.{state}"))) from conflict
     if changed:
         audit(s, actor(), "filing.review", f"filing:{item_id}", svc.now(), before=before,
               after={"state": item.review_state, "reason": item.review_reason})
