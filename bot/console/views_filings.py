@@ -95,9 +95,9 @@ def _decide(s: Session, item_id: int, state: ReviewState, reason: str, change: b
         item, changed = review_item(s, item_id, state, reason, actor(), svc.now(),
                                     svc.settings.filing.review_template, change=change)
     except ReviewConflict as conflict:  # worded here, while the decision in force is loaded
-        current = conflict.current
-        raise Conflict(t("console.review.conflict", id=item_id, at=fmt_time(current.decided_at),
-                         decision=t(f"filing.state.{current.decision}"),
+        in_force = conflict.current
+        raise Conflict(t("console.review.conflict", id=item_id, at=fmt_time(in_force.decided_at),
+                         decision=t(f"filing.state.{in_force.decision}"),
                          word=t(f"filing.state.{state}"))) from conflict
     if changed:
         audit(s, actor(), "filing.review", f"filing:{item_id}", svc.now(), before=before,
