@@ -348,6 +348,11 @@ def test_push_lists_failures_with_their_meaning_and_retries(admin: Any, services
         assert s.get(OutboxMessage, row_id).status == Status.QUEUED
     [entry] = _audit(services, "push.retry")
     assert entry.before == {str(row_id): "failed"} and entry.after["requeued"] == 1
+    again = post(admin, "/admin/push/retry", {"id": [str(row_id), "999"]}, follow_redirects=True)
+    page = again.get_data(as_text=True)
+    assert "没有消息被重新排队" in page and "没有编号为 999 的消息" in page
+    assert f"消息 {row_id} 的状态是“排队中”" in page
+    assert len(_audit(services, "push.retry")) == 1
 
 
 def test_orgs_add_and_invite(admin: Any, services: Services) -> None:

@@ -40,9 +40,7 @@ def secret_key(settings: Settings) -> str:
     if key and key != example_secret() and len(key) >= SECRET_MIN_CHARS:
         return key
     if not is_quick_start(settings):
-        raise SettingsError(f"setting console.secret_key must be set to your own random value of at "
-                            f"least {SECRET_MIN_CHARS} characters (not the example's), or set "
-                            f"console.enabled = false")
+        raise SettingsError("console.settings.secret_key", min=SECRET_MIN_CHARS)
     log.warning("console: quick start without a secret key of its own; sessions end on restart")
     return secrets.token_hex(32)
 
@@ -56,7 +54,7 @@ def check_numbers(c: ConsoleSettings) -> None:
               "rows_shown": c.rows_shown >= 1}
     for key, ok in checks.items():
         if not ok:
-            raise SettingsError(f"setting console.{key} is out of range")
+            raise SettingsError("settings.range", key=f"console.{key}")
 
 
 def configure(app: Flask, settings: Settings) -> None:

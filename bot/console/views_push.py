@@ -47,8 +47,13 @@ def retry() -> Response:
     with db() as s:
         before = {str(r.id): r.status for r in s.scalars(select(OutboxMessage)
                                                          .where(OutboxMessage.id.in_(ids)))}
-        count = requeue(s, ids, svc.now())
-        if count:
+        result = requeue(s, ids, svc.now())
+        if result.ids:
             audit(s, actor(), "push.retry", "outbox", svc.now(), before=before,
-                  after={"requeued": count, "ids": ids})
-    return done(t("console.push.retried", count=count), "console.push")
+                  after={"requeued": len(result.ids), "ids": list(result.ids)})
+    said = [t("push.retry.done", count=len(result.ids), ids="、".join(map(str, result.ids)))
+            if result.ids else t("push.retry.none")]
+    if result.missing:
+        said.append(t("push.retry.missing", ids="、".join(map(str, result.missing))))
+    said += [t("push.retry.left", id=i, state=t(f"push.status.{state}")) for i, state in result.left]
+    return (done if result.ids else refused)(" ".join(said), "console.push")

@@ -210,7 +210,6 @@ TEXTS: dict[str, str] = {
     "console.push.no_failures": "最近没有失败或重试的消息。",
     "console.push.retry": "重新排队所选消息",
     "console.push.none_ticked": "请先勾选要重新排队的消息。",
-    "console.push.retried": "已重新排队 {count} 条（只有“失败”或“已跳过”的消息会重新排队）。",
     "console.push.rows": "消息列表",
     # experts
     "console.experts.upload": "上传月度数据",
@@ -265,6 +264,9 @@ TEXTS: dict[str, str] = {
     "console.action.expert.quarter": "季度评选",
     "console.action.supervisor.invite": "生成督导绑定码",
     "console.action.user.add": "新建后台账号",
+    # start-up
+    "console.settings.secret_key": "设置项 console.secret_key 须设为您自己的随机值（至少 {min} 个字符，"
+                                   "不能用示例文件里的值），不需要后台时可设 console.enabled = false",
     # `console add-user`
     "console.cli.bad_name": "用户名须为 1 至 64 个字符，且不含空白：{name}",
     "console.cli.exists": "后台账号已存在：{name}",
