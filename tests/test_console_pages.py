@@ -63,12 +63,34 @@ def test_overview_counts_the_campaign(admin: Any, services: Services) -> None:
         cast(s, row, 1, "o_v1", at("2017-11-15 08:00"))
         cast(s, row, 1, "o_v2", at("2017-11-14 23:59"))  # yesterday
         enqueue(s, key="k1", purpose="x", openid="o_1", channel=Channel.CUSTOM, payload={"text": "hi"})
+        _published_with(s, item.id, ("registered", True), ("registered", False), ("waiting", False),
+                        ("walk_in", True))
     page = admin.get("/admin/").get_data(as_text=True)
+    assert 'id="fig-published">1<' in page and 'id="fig-registered">2<' in page
+    assert 'id="fig-checked-in">2<' in page
     assert 'id="fig-votes">1<' in page and 'id="fig-queued">1<' in page
     # the round's two approved items plus the filing's three
     assert 'id="fig-activities">5<' in page and 'id="fig-pending">2<' in page
     assert 'data-state="pending" data-count="2"' in page
     assert 'data-state="approved" data-count="3"' in page and 'data-state="rejected" data-count="0"' in page
+
+
+def _published_with(s: Any, item_id: int, *people: tuple[str, bool]) -> None:
+    """An activity open for registration with people in the given states (checked in or not)."""
+    from models.activities import Activity, Registration
+    from tests.support import create_user
+    item = s.get(FilingItem, item_id)
+    activity_row = Activity(item_id=item_id, org_id=item.filing.org_id, capacity=None,
+                            deadline=at("2017-11-19 00:00"), starts_at=at("2017-11-20 09:00"),
+                            ends_at=at("2017-11-20 12:00"), checkin_scene="in1", checkout_scene="out1",
+                            published_by="cli")
+    s.add(activity_row)
+    s.flush()
+    for n, (state, checked) in enumerate(people, start=1):
+        s.add(Registration(activity_id=activity_row.id, user_id=create_user(s, f"o_reg{n}").id, name="青年",
+                           state=state, ticket=n, registered_at=at("2017-11-15 09:00"),
+                           checked_in_at=at("2017-11-20 09:10") if checked else None))
+    s.flush()
 
 
 def test_the_queue_shows_every_field_and_the_support_verdicts(admin: Any, services: Services) -> None:

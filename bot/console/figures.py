@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from models.activities import Activity, Registration, RegState
 from models.contest_fraud import ContestLog
 from models.contest_rounds import Entry, Round, RoundState
 from models.contest_votes import Vote, VoteStatus
@@ -23,6 +24,9 @@ class Overview:
     registrations: int
     participants: int
     votes_today: int
+    published: int
+    registered: int
+    checked_in: int
     queued: int
     failed: int
     flags: list[tuple[str, Entry]]
@@ -49,8 +53,18 @@ def overview(session: Session, day_start: dt.datetime) -> Overview:
     votes = session.scalar(select(func.count(Vote.id)).where(Vote.cast_at >= day_start,
                                                              Vote.status == VoteStatus.VALID)) or 0
     return Overview(by_state, sum(by_state.values()), int(regs), int(parts), votes,
-                    _outbox(session, (Status.QUEUED, Status.SENDING)),
+                    *_activity_loop(session), _outbox(session, (Status.QUEUED, Status.SENDING)),
                     _outbox(session, (Status.FAILED,)), open_flags(session))
+
+
+def _activity_loop(session: Session) -> tuple[int, int, int]:
+    """Activities open for registration, people registered (not waiting), check-ins."""
+    published = session.scalar(select(func.count(Activity.id))) or 0
+    registered = session.scalar(select(func.count(Registration.id))
+                                .where(Registration.state == RegState.REGISTERED)) or 0
+    checked = session.scalar(select(func.count(Registration.id))
+                             .where(Registration.checked_in_at.is_not(None))) or 0
+    return published, registered, checked
 
 
 def _outbox(session: Session, states: tuple[Status, ...]) -> int:
