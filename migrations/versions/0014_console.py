@@ -1,7 +1,7 @@
 """the operators' console: accounts, login failures, audit log
 
 Revision ID: 0014
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-01
 """
 from alembic import op
@@ -10,7 +10,7 @@ import models.base
 
 
 revision = '0014'
-down_revision = '0015'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
