@@ -64,7 +64,8 @@ def write_config(directory: Path, database_url: str, redis_url: str,
     """The example settings with the bench's backends, keys and any other section's overrides."""
     wanted: dict[str, dict[str, object]] = {
         "wechat": {"token": wire.TOKEN, "app_id": wire.APP_ID, "encoding_aes_key": wire.AES_KEY},
-        "database": {"url": database_url}, "redis": {"url": redis_url}, "scheduler": {"mode": "off"}}
+        "database": {"url": database_url}, "redis": {"url": redis_url}, "scheduler": {"mode": "off"},
+        "console": {"secret_key": "bench-only-console-key-0123456789abcdef"}}  # not the example's
     for section, values in (extra or {}).items():
         wanted[section] = {**wanted.get(section, {}), **values}
     section, out, done = "", [], set()

@@ -8,7 +8,7 @@ from core.settings import Settings, load_settings
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the Flask app around one set of services."""
-    from bot import cli, webhook
+    from bot import cli, console, webhook
     from bot.logs import setup_logging
     from bot.services import Services
     from scheduler import app as scheduler
@@ -19,6 +19,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.wechat.max_body_bytes
     app.extensions["youthvoice"] = Services(settings)
     app.register_blueprint(webhook.bp)
+    console.init_app(app, app.extensions["youthvoice"])
     cli.init_app(app)
     scheduler.init_app(app, app.extensions["youthvoice"])
     return app

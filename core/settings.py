@@ -25,6 +25,7 @@ from core.settings_sections import (  # noqa: F401
     SupportSettings, MenuButton, MenuSettings, ContestSettings, SupervisorSettings,
 )
 from core.settings_sections import ActivitySettings  # noqa: F401
+from core.settings_sections import ConsoleSettings  # noqa: F401
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_CONFIG = PROJECT_ROOT / "config.example.toml"
@@ -52,6 +53,7 @@ class Settings:
     reminders: ReminderSettings
     contest: ContestSettings
     supervisor: SupervisorSettings
+    console: ConsoleSettings
     activities: ActivitySettings = ActivitySettings()
 
     @property

@@ -222,3 +222,19 @@ class ActivitySettings:
     promoted_template: str = "activity_promoted"
     reminder_template: str = "activity_reminder"
     rating_template: str = "activity_rating"
+
+
+@dataclasses.dataclass(frozen=True)
+class ConsoleSettings:
+    """The operators' web console: its key, cookie, login throttle and page limits."""
+
+    enabled: bool
+    secret_key: str
+    https: bool
+    session_hours: int
+    max_failures_per_account: int
+    max_failures_per_address: int
+    lock_minutes: int
+    upload_max_bytes: int
+    proxy_hops: int
+    rows_shown: int

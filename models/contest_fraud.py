@@ -50,6 +50,7 @@ class VoidScope:
     openid: str | None = None
     entry_id: int | None = None
     since: dt.datetime | None = None
+    until: dt.datetime | None = None  # exclusive; with since, a time span
 
 
 def record(session: Session, round_id: int | None, action: str, actor: str,
@@ -71,13 +72,16 @@ def void_votes(session: Session, row: Round, scope: VoidScope, reason: str, acto
         conds.append(Vote.entry_id == scope.entry_id)
     if scope.since is not None:
         conds.append(Vote.cast_at >= scope.since)
+    if scope.until is not None:
+        conds.append(Vote.cast_at < scope.until)
     stmt = (update(Vote).where(*conds).values(status=VoteStatus.VOID, void_reason=reason,
                                                voided_by=actor, voided_at=now)
             .execution_options(synchronize_session=False))
     count = session.execute(stmt).rowcount or 0
     recount(session, row.id)
     record(session, row.id, "void", actor, now, reason=reason, count=count, openid=scope.openid,
-           entry_id=scope.entry_id, since=scope.since.isoformat() if scope.since else None)
+           entry_id=scope.entry_id, since=scope.since.isoformat() if scope.since else None,
+           until=scope.until.isoformat() if scope.until else None)
     return count
 
 

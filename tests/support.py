@@ -18,6 +18,7 @@ TZ = dt.timezone(dt.timedelta(hours=8))
 TEST_TOKEN = "testtoken"
 TEST_AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 TEST_APPID = "wx2c2769f8efd9abc2"
+TEST_CONSOLE_KEY = "test-console-secret-key-0123456789"
 
 
 def database_url(tmp_dir: str) -> str:
@@ -53,7 +54,8 @@ def make_settings(db_url: str, store_url: str, **overrides: Any) -> Settings:
     """The example settings pointed at the test backends, with overrides per section."""
     data = read_toml(EXAMPLE_CONFIG)
     data = merge(data, {"database": {"url": db_url}, "redis": {"url": store_url},
-                        "wechat": {"token": TEST_TOKEN, "app_id": TEST_APPID}})
+                        "wechat": {"token": TEST_TOKEN, "app_id": TEST_APPID},
+                        "console": {"secret_key": TEST_CONSOLE_KEY}})
     return settings_from_dict(merge(data, overrides))
 
 

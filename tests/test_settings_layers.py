@@ -38,6 +38,9 @@ filing_opens = 2026-03-01
 filing_deadline = 2026-03-20
 activities_from = 2026-03-01
 activities_to = 2026-06-30
+
+[console]
+secret_key = "prod-console-secret-0123456789abcdef"
 """
 
 

@@ -12,11 +12,13 @@ from flask.cli import with_appcontext
 from bot.cli import (announce, chat, check, contest, core, experts, filing, followers, inbox, menu,
                      orgs, push, scheduler, supervisor)
 from bot.cli import activity
+from bot.cli import console
 
 contest.group.add_command(announce.announce)
 GROUPS = (core.init_db, orgs.org, filing.filing, contest.group, experts.expert, push.push,
           supervisor.supervisor, scheduler.scheduler, inbox.inbox_group, chat.chat, menu.menu,
-          followers.followers, check.check, activity.activity)
+          followers.followers, check.check, activity.activity,
+          console.console)
 
 
 def init_app(app: Flask) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from core.texts import (
     activities,
+    console,
     contest,
     core,
     dialog,
@@ -20,7 +21,7 @@ from core.texts import (
 )
 
 _MODULES = (core, dialog, menu, filing, contest, experts, push, supervisor, sheets, golive, settings,
-            activities)
+            activities, console)
 
 
 def _merge() -> dict[str, str]:
