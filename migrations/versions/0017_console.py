@@ -1,6 +1,6 @@
 """the operators' console: accounts, login failures, audit log
 
-Revision ID: 0014
+Revision ID: 0017
 Revises: 0016
 Create Date: 2026-12-01
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import models.base
 
 
-revision = '0014'
+revision = '0017'
 down_revision = '0016'
 branch_labels = None
 depends_on = None
