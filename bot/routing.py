@@ -59,15 +59,34 @@ def always(msg: Incoming, ctx: Ctx) -> bool:
     return True
 
 
+def unfollowed(msg: Incoming, ctx: Ctx) -> None:
+    """An unfollow: record it, then void the votes cast just before it (the contest's rule)."""
+    accounts.on_unsubscribe(msg, ctx)
+    contest.on_unsubscribe(ctx)
+
+
+IS_HELP = text_is("帮助", "?", "？", "help")
+IS_RANK = text_is("排行", "排行榜")
+IS_RANK_PAGE = text_matches(r"排行榜?\s*第?\s*[0-9０-９]+\s*页")
+IS_RULES = text_is("规则", "投票规则")
+# Replies that change nothing: they need no exactly-once gate (a retry may compute them again).
+READ_ROUTES: list[Route] = [
+    (IS_HELP, accounts.help), (click("HELP"), accounts.help),
+    (click("CONTEST_LIST"), contest.showcase_menu), (click("CONTEST_VOTE_HELP"), contest.vote_help),
+    (click("CONTEST_RANK"), contest.leaderboard), (contest.is_showcase, contest.showcase),
+    (IS_RANK, contest.leaderboard), (IS_RANK_PAGE, contest.leaderboard), (IS_RULES, contest.rules),
+]
+READ_ONLY = frozenset(handler for _, handler in READ_ROUTES)
+
 TABLE: list[Route] = [
     # events
     (activities.is_scan, activities.scan),
     (event_is("subscribe"), accounts.on_subscribe),
-    (event_is("unsubscribe"), accounts.on_unsubscribe),
+    (event_is("unsubscribe"), unfollowed),
     (event_is("scan"), accounts.on_scan),
     (event_is("templatesendjobfinish"), push.template_finished),
     # global words
-    (text_is("帮助", "?", "？", "help"), accounts.help),
+    (IS_HELP, accounts.help),
     (click("HELP"), accounts.help),
     (text_starts("绑定"), accounts.bind),
     # the active dialog takes every other text
@@ -95,9 +114,9 @@ TABLE: list[Route] = [
     (for_role(Role.PLATFORM_ADMIN, text_matches(r"(改为)?(通过|驳回)\s*\d+[\s\S]*")), filing_review.decide),
     (contest.is_showcase, contest.showcase),
     (contest.is_vote, contest.vote),
-    (text_is("排行", "排行榜"), contest.leaderboard),
-    (text_matches(r"排行榜?\s*第?\s*[0-9０-９]+\s*页"), contest.leaderboard),
-    (text_is("规则", "投票规则"), contest.rules),
+    (IS_RANK, contest.leaderboard),
+    (IS_RANK_PAGE, contest.leaderboard),
+    (IS_RULES, contest.rules),
     (text_is("我的排名"), experts.my_rank),
     (text_is("专家榜"), experts.board),
     (for_role(Role.SUPERVISOR, text_matches(r"督导\s*\S*")), supervisor.data),
@@ -117,6 +136,12 @@ TABLE: list[Route] = [
     (type_is("event"), accounts.ignore_event),
     (always, accounts.unsupported),
 ]
+
+
+def may_be_read_only(msg: Incoming) -> bool:
+    """Whether the message is one of the read-only replies' words or keys (their predicates
+    look at the message alone); its route decides, once the user is known (a dialog may be open)."""
+    return any(predicate(msg, None) for predicate, _ in READ_ROUTES)  # type: ignore[arg-type]
 
 
 def route(msg: Incoming, ctx: Ctx) -> Handler:
