@@ -9,7 +9,7 @@ import time
 import uuid
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from bench import wire
 from bot.db import Database
@@ -25,7 +25,7 @@ _msg_ids = itertools.count(int(time.time()) * 10_000_000 + 5_000_000_000)
 
 @dataclasses.dataclass
 class Voting:
-    """A round open now with ENTRIES entries; each vote comes from its own follower."""
+    """A round open now with ENTRIES entries; each vote comes from its own follower, never seen."""
 
     database: Database
     confirmation: str = "点赞成功"
@@ -34,14 +34,9 @@ class Voting:
     sent_ids: dict[tuple[str, int], int] = dataclasses.field(default_factory=dict)
 
     def add_voters(self, tag: str, count: int) -> None:
-        """Create `count` subscribed followers for the requests of `tag` (one vote each)."""
-        from models.accounts import User
-
+        """Reserve `count` followers the bot has never seen for the requests of `tag` (one vote
+        each): existing followers of the account, whose first message is a vote."""
         first = self.voters
-        rows = [{"openid": f"bench-voter-{first + i}", "subscribed": True} for i in range(count)]
-        with self.database.session() as s:
-            for chunk in range(0, len(rows), 5000):
-                s.execute(insert(User), rows[chunk:chunk + 5000])
         self.voters += count
         self.tags[tag] = (first, count)
 

@@ -51,7 +51,7 @@ def _ping_when_idle(engine: Engine) -> None:
         try:
             with dbapi_conn.cursor() as cur:
                 cur.execute("SELECT 1")
-            dbapi_conn.rollback()
+            dbapi_conn.commit()  # not rollback: psycopg drops its prepared statements on a rollback
         except Exception as exc:  # noqa: BLE001 - any failure means a dead connection
             raise DisconnectionError(str(exc)) from exc  # the pool retries with a new one
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import bindparam, exists, false, literal_column, select, union_all
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import Boolean, TextClause, bindparam, column, exists, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from models.accounts import Role, Supervisor, User
+from models.base import UTCDateTime
 from models.experts import Expert
 from models.orgs import OrgAdmin
 
@@ -28,13 +28,20 @@ FOLLOWER_WITH_ROLES = select(User, *_held(User.id)).where(User.openid == bindpar
 
 # PostgreSQL: the follower recorded on first contact, or found, with their roles, in one statement.
 # The insert does nothing (and writes nothing) for a known openid; a new row holds no binding yet.
-_NEW = (pg_insert(User).values(openid=bindparam("openid"), subscribed=bindparam("follows"),
-                               last_message_at=bindparam("now"), created_at=bindparam("now"))
-        .on_conflict_do_nothing(index_elements=[User.openid]).returning(*_USERS.c).cte("new_user"))
-_FOUND_OR_NEW = union_all(
-    select(*_NEW.c, *(false().label(name) for name in _HELD)),
-    select(*_USERS.c, *_held(_USERS.c.id)).where(_USERS.c.openid == bindparam("openid")))
-FOLLOWER_OR_NEW = select(User, *(literal_column(name) for name in _HELD)).from_statement(_FOUND_OR_NEW)
+# Text, not a dialect insert: SQLAlchemy does not cache the compiled form of the latter.
+def _found_or_new() -> TextClause:
+    users = User.__tablename__
+    held = [f"EXISTS (SELECT 1 FROM {col.table.name} WHERE {col.name} = {users}.id) AS {name}"
+            for (_, col), name in zip(BOUND_ROLES, _HELD)]
+    sql = (f"WITH new_user AS (INSERT INTO {users} (openid, subscribed, last_message_at, created_at) "
+           f"VALUES (:openid, :follows, :now, :now) ON CONFLICT (openid) DO NOTHING RETURNING *) "
+           f"SELECT new_user.*, {', '.join(f'false AS {name}' for name in _HELD)} FROM new_user "
+           f"UNION ALL SELECT {users}.*, {', '.join(held)} FROM {users} WHERE openid = :openid")
+    columns = [*_USERS.c, *(column(name, Boolean) for name in _HELD)]
+    return text(sql).bindparams(bindparam("now", type_=UTCDateTime())).columns(*columns)
+
+
+FOLLOWER_OR_NEW = select(User, *(literal_column(name) for name in _HELD)).from_statement(_found_or_new())
 
 
 def follower_with_roles(session: Session, openid: str, admin_openids: list[str], now: dt.datetime,
