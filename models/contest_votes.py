@@ -4,9 +4,13 @@ A vote is counted in one transaction: the voter's quota row and their quota row 
 raised by upserts (their row locks serialise one voter's votes exactly, whatever the number of
 workers), the vote row is inserted only if the raised counts are within the rules, the entry's
 counter is raised, and the standing is read from the round's counters. On PostgreSQL all of it is
-one statement after a shared advisory lock on the contest (voids and the close take it
-exclusively, so they wait for the votes in flight and a vote that waited for them reads the round
-afresh); elsewhere the same steps run one statement each under SQLite's single writer lock.
+one statement, which first takes a shared advisory lock on the contest: voids and the close take
+it exclusively, so they wait for the votes in flight. A vote that waited for one reads the state
+of before it (the statement's snapshot is older than the lock), so the entry's counter is raised
+only while the entry has no final count: the close writes one on every entry, and the re-check
+PostgreSQL makes of an updated row (EvalPlanQual) then finds it and the vote is refused as ended;
+after a void the counter is raised from the recounted value. Elsewhere the same steps run one
+statement each under SQLite's single writer lock.
 
 A refused vote may have raised a quota row: the caller rolls the transaction back on VoteRefused
 (the message path and `Database.session` both do). Quota rows never go down: a voided vote still
@@ -192,18 +196,17 @@ def cast_vote(session: Session, user: User, number: int, now: dt.datetime, c: Co
     rules, day = VoteRules.from_settings(c), now.astimezone(tz).date()
     follower = user.subscribed or not rules.followers_only
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(SHARE_CONTEST, {"key": CONTEST_LOCK})
         return _cast_in_one_statement(session, user, number, now, day, rules, tz, follower)
     return _cast_step_by_step(session, user, number, now, day, rules, tz, follower)
 
 
-SHARE_CONTEST = text("SELECT pg_advisory_xact_lock_shared(:key)")
-
-# One round trip: the round, the entry, the blacklist, both quota upserts, the vote, the counter
-# and the standing. The upserts' RETURNING values are read under their row locks (exact); the
-# other reads see the statement's snapshot, taken after the shared lock was granted.
+# One round trip: the contest's shared lock, the round, the entry, the blacklist, both quota
+# upserts, the vote, the counter and the standing. The upserts' RETURNING values are read under
+# their row locks (exact). Every write depends on `ok`, which reads the lock: nothing is written
+# before the lock is held (so no row lock is held while waiting for it: no deadlock with a void).
 CAST = text("""
-WITH r AS (
+WITH lk AS (SELECT pg_advisory_xact_lock_shared(:lock_key)),
+r AS (
   SELECT id, month, state, opens_at, closes_at FROM contest_rounds
   WHERE month <= :month AND state <> 'shortlisting' ORDER BY month DESC LIMIT 1),
 e AS (
@@ -212,7 +215,7 @@ e AS (
   WHERE contest_entries.number = :number),
 bl AS (SELECT EXISTS (SELECT 1 FROM contest_blacklist WHERE openid = :openid) AS listed),
 ok AS (
-  SELECT e.* FROM e, r, bl
+  SELECT e.* FROM lk, e, r, bl
   WHERE r.state = 'voting' AND :now >= r.opens_at AND :now < r.closes_at AND NOT bl.listed
     AND CAST(:follower AS boolean)),
 vq AS (
@@ -238,7 +241,8 @@ v AS (
   RETURNING id, entry_id),
 c AS (
   UPDATE contest_entries SET valid_votes = valid_votes + 1 FROM v
-  WHERE contest_entries.id = v.entry_id RETURNING contest_entries.valid_votes)
+  WHERE contest_entries.id = v.entry_id AND contest_entries.final_votes IS NULL
+  RETURNING contest_entries.valid_votes)
 SELECT r.id, r.month, r.state, r.opens_at, r.closes_at, e.id, e.number, e.name, bl.listed,
        vq.today, vq.prev_at, eq.today, eq.total, v.id, c.valid_votes,
        CASE WHEN e.id IS NULL AND r.id IS NOT NULL
@@ -248,6 +252,19 @@ SELECT r.id, r.month, r.state, r.opens_at, r.closes_at, e.id, e.number, e.name, 
 FROM (SELECT 1) AS one LEFT JOIN r ON true LEFT JOIN e ON true LEFT JOIN bl ON true
   LEFT JOIN vq ON true LEFT JOIN eq ON true LEFT JOIN v ON true LEFT JOIN c ON true
 """)
+
+
+_CAST_SQL: dict[str, str] = {}
+
+
+def _run(session: Session, params: dict[str, Any]) -> Any:
+    """Run CAST as the driver's SQL (compiled once): the ORM's execution path costs more than
+    the statement here; the parameters are already in the columns' stored forms."""
+    conn = session.connection()
+    sql = _CAST_SQL.get(conn.dialect.name)
+    if sql is None:
+        sql = _CAST_SQL[conn.dialect.name] = str(CAST.compile(dialect=conn.dialect))
+    return conn.exec_driver_sql(sql, params).one()
 
 
 def _utc(value: dt.datetime) -> dt.datetime:
@@ -262,18 +279,20 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
 def _cast_in_one_statement(session: Session, user: User, number: int, now: dt.datetime,
                            day: dt.date, rules: VoteRules, tz: ZoneInfo, follower: bool) -> Cast:
     """PostgreSQL: the whole vote in one statement; a refusal is explained from what it returned."""
-    params = {"month": month_of(now, tz), "number": number, "openid": user.openid, "now": _utc(now),
+    params = {"lock_key": CONTEST_LOCK, "month": month_of(now, tz), "number": number, "openid": user.openid, "now": _utc(now),
               "follower": follower, "user_id": user.id, "day": day, "per_day": rules.per_day,
               "per_entry_day": rules.per_entry_per_day, "per_round": rules.per_entry_per_round,
               "rate_since": _utc(now - dt.timedelta(seconds=rules.min_seconds))}
     (round_id, month, state, opens, closes, entry_id, num, name, listed, v_today, prev_at,
-     e_today, e_total, vote_id, votes, count, others) = session.execute(CAST, params).one()
+     e_today, e_total, vote_id, votes, count, others) = _run(session, params)
     if round_id is None:
         raise VoteRefused(Refusal.NO_ROUND)
     _check_window(state, _aware(opens), _aware(closes), month, now, tz)
     if entry_id is None:
         raise VoteRefused(Refusal.NO_SUCH_ENTRY, number=number, count=count)
     _check_voter(bool(listed), follower)
+    if vote_id is not None and votes is None:  # it waited for the close: see the module's docstring
+        raise VoteRefused(Refusal.ENDED, month=month)
     if votes is None:
         # The quota upserts ran (the transaction is rolled back); say which rule stopped it.
         prev = _aware(prev_at)

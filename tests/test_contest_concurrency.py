@@ -147,3 +147,39 @@ def test_votes_racing_the_close(fast: Services) -> None:
         valid = s.scalar(select(func.count(Vote.id)).where(Vote.status == VoteStatus.VALID))
         counters = s.scalar(select(func.sum(Entry.valid_votes)))
     assert valid == sum(s.votes for s in results.standings) == outcomes.count(True) == counters
+
+
+def test_a_vote_that_waited_for_the_close_is_refused(fast: Services) -> None:
+    """A vote arriving while the close holds the contest's lock waits, then is refused as ended
+    and leaves nothing behind (PostgreSQL: the vote's statement is older than the close)."""
+    if fast.db.dialect != "postgresql":
+        pytest.skip("SQLite's single writer lock serialises the vote behind the close")
+    sessions = session_factory(fast.settings.database.url, 2)
+    outcome: list[object] = []
+    closing = sessions()
+    closing.begin()
+    results = close_round(closing, "2017-11", fast.settings.contest, at("2017-11-05 10:00"), "test")
+
+    def one() -> None:
+        with sessions() as s, s.begin():
+            user = create_user(s, "o_late")
+            s.commit()
+        with sessions() as s, s.begin():
+            try:
+                outcome.append(vote(s, s.get(type(user), user.id), 1, at("2017-11-05 10:00"),
+                                    fast.settings))
+            except VoteRefused as exc:
+                outcome.append(exc.reason)
+                s.rollback()
+
+    voter = threading.Thread(target=one)
+    voter.start()
+    voter.join(1.0)
+    assert voter.is_alive() and outcome == []  # waiting for the close's lock
+    closing.commit()
+    closing.close()
+    voter.join(10)
+    assert outcome == ["ended"] and all(s.votes == 0 for s in results.standings)
+    with fast.db.session() as s:
+        assert s.scalar(select(func.count(Vote.id))) == 0
+        assert s.scalar(select(func.sum(Entry.valid_votes))) == 0
