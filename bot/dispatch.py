@@ -54,7 +54,7 @@ def dispatch(services: Services, msg: Incoming, prefetched: dict[str, bytes | No
     `read_only`: the message came without the exactly-once gate; None (nothing done) when its
     route is not a read-only reply after all (e.g. 帮助 inside a dialog), to pass the gate.
     """
-    session = services.db.sessions()
+    session = services.db.read_sessions() if read_only else services.db.sessions()
     ctx: Ctx | None = None
     try:
         ctx = _context(services, session, msg, prefetched or {})
