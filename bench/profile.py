@@ -63,11 +63,14 @@ class Counter:
             event.listen(engine, name, self._transaction)
         wrap_redis(client, self._redis)
 
-    def _statement(self, *_: Any) -> None:
+    def _statement(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
         self.now.statements += 1
+        if os.environ.get("PROFILE_SQL"):
+            print("    SQL", " ".join(statement.split())[:150])
 
-    def _transaction(self, *_: Any) -> None:
-        self.now.transactions += 1
+    def _transaction(self, conn: Any) -> None:
+        if not conn.connection.dbapi_connection.autocommit:  # autocommit sends no BEGIN/COMMIT
+            self.now.transactions += 1
 
     def _redis(self) -> None:
         self.now.redis += 1

@@ -46,11 +46,12 @@ class Voting:
             raise ValueError("more votes than prepared voters")  # counted as an error, never hidden
         return wire.text_xml(f"bench-voter-{first + i}", f"投票 {i % ENTRIES + 1}", msg_id)
 
-    def request(self, safe: bool, tag: str):  # type: ignore[no-untyped-def]
-        """Request i: voter i of the tag votes for entry i mod 30 + 1 (its MsgId kept for retries)."""
+    def request(self, safe: bool, tag: str, age: int = 0):  # type: ignore[no-untyped-def]
+        """Request i: voter i of the tag votes for entry i mod 30 + 1 (its MsgId kept for retries),
+        signed `age` seconds before it is made (a pool signed beforehand: see bench/webhook.py)."""
         def make(i: int) -> tuple[str, bytes]:
             msg_id = self.sent_ids.setdefault((tag, i), next(_msg_ids))
-            return wire.signed(self._plain(tag, i, msg_id), safe)
+            return wire.signed(self._plain(tag, i, msg_id), safe, int(time.time()) - age if age else None)
         return make
 
     def count(self, tag: str | None = None) -> int:

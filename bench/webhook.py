@@ -98,7 +98,7 @@ def build_cases(bot: stack.Server, echo: stack.Server, peer_c: stack.Server,
     cases.append(Case("peer C vote safe", peer_c, True,
                       text_request(True, lambda i: f"peer-voter-{i}", lambda i: f"投票 {i % votes.ENTRIES + 1}"),
                       expect(True, PEER_C_MARK)))
-    cases.append(Case("bot vote safe", bot, True, voting.request(True, "safe"),
+    cases.append(Case("bot vote safe", bot, True, voting.request(True, "safe", POOL_AGE),
                       expect(True, voting.confirmation), peer="peer C vote safe"))
     return cases
 

@@ -71,7 +71,9 @@ class Vote(Base):
     __table_args__ = (Index("ix_contest_votes_entry_cast_at", "entry_id", "cast_at"),
                       Index("ix_contest_votes_round_status", "round_id", "status"))
     id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("contest_rounds.id"))
+    # No foreign key to the round: checking one locks the round's row (FOR KEY SHARE) in every
+    # vote, a row all votes share; the entry's key (whose round is its own) stands for it.
+    round_id: Mapped[int]
     entry_id: Mapped[int] = mapped_column(ForeignKey("contest_entries.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     openid: Mapped[str] = mapped_column(String(64), index=True)
@@ -84,10 +86,14 @@ class Vote(Base):
 
 
 class VoterQuota(Base):
-    """A voter's votes on their latest voting day, and when they last voted (any round)."""
+    """A voter's votes on their latest voting day, and when they last voted (any round).
+
+    The quota tables are counters kept beside the votes, without foreign keys: checking those
+    would lock the voter's and the entry's rows in every vote for nothing the votes do not hold.
+    """
 
     __tablename__ = "contest_voter_quota"
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[dt.date]
     today: Mapped[int]
     last_at: Mapped[dt.datetime]
@@ -98,8 +104,8 @@ class EntryQuota(Base):
     """A voter's votes for one entry: on their latest day for it, and in its round."""
 
     __tablename__ = "contest_entry_quota"
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
-    entry_id: Mapped[int] = mapped_column(ForeignKey("contest_entries.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[dt.date]
     today: Mapped[int]
     total: Mapped[int]

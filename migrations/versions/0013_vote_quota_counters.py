@@ -2,7 +2,8 @@
 
 A vote's quotas are two counter rows raised by upserts (their row locks serialise one voter's
 votes) instead of a row lock on the user plus a count of their votes; the count's index on
-(user_id, day) goes. The counters start from the votes already cast (valid or void: a voided vote
+(user_id, day) goes, and so does the votes' foreign key to the round (every vote locked the
+round's row to check it; the entry's key stands for it). The counters start from the votes already cast (valid or void: a voided vote
 still used its quota).
 
 Revision ID: 0013
@@ -27,7 +28,6 @@ def upgrade() -> None:
     sa.Column('today', sa.Integer(), nullable=False),
     sa.Column('last_at', models.base.UTCDateTime(), nullable=False),
     sa.Column('prev_at', models.base.UTCDateTime(), nullable=True),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_contest_voter_quota_user_id_users')),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_contest_voter_quota'))
     )
     op.create_table('contest_entry_quota',
@@ -36,8 +36,6 @@ def upgrade() -> None:
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('today', sa.Integer(), nullable=False),
     sa.Column('total', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['entry_id'], ['contest_entries.id'], name=op.f('fk_contest_entry_quota_entry_id_contest_entries')),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_contest_entry_quota_user_id_users')),
     sa.PrimaryKeyConstraint('user_id', 'entry_id', name=op.f('pk_contest_entry_quota'))
     )
     op.execute("INSERT INTO contest_voter_quota (user_id, day, today, last_at, prev_at) "
@@ -49,11 +47,14 @@ def upgrade() -> None:
                "FROM contest_votes v GROUP BY v.user_id, v.entry_id")
     with op.batch_alter_table('contest_votes', schema=None) as batch_op:
         batch_op.drop_index('ix_contest_votes_user_day')
+        batch_op.drop_constraint('fk_contest_votes_round_id_contest_rounds', type_='foreignkey')
 
 
 def downgrade() -> None:
     """Revert this revision."""
     with op.batch_alter_table('contest_votes', schema=None) as batch_op:
+        batch_op.create_foreign_key('fk_contest_votes_round_id_contest_rounds', 'contest_rounds',
+                                    ['round_id'], ['id'])
         batch_op.create_index('ix_contest_votes_user_day', ['user_id', 'day'], unique=False)
     op.drop_table('contest_entry_quota')
     op.drop_table('contest_voter_quota')
