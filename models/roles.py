@@ -33,10 +33,12 @@ def _found_or_new() -> TextClause:
     users = User.__tablename__
     held = [f"EXISTS (SELECT 1 FROM {col.table.name} WHERE {col.name} = {users}.id) AS {name}"
             for (_, col), name in zip(BOUND_ROLES, _HELD)]
+    # Columns by name, in the model's order (the table's own order may differ after migrations).
+    cols = ", ".join(c.name for c in _USERS.c)
     sql = (f"WITH new_user AS (INSERT INTO {users} (openid, subscribed, last_message_at, created_at) "
-           f"VALUES (:openid, :follows, :now, :now) ON CONFLICT (openid) DO NOTHING RETURNING *) "
-           f"SELECT new_user.*, {', '.join(f'false AS {name}' for name in _HELD)} FROM new_user "
-           f"UNION ALL SELECT {users}.*, {', '.join(held)} FROM {users} WHERE openid = :openid")
+           f"VALUES (:openid, :follows, :now, :now) ON CONFLICT (openid) DO NOTHING RETURNING {cols}) "
+           f"SELECT {cols}, {', '.join(f'false AS {name}' for name in _HELD)} FROM new_user "
+           f"UNION ALL SELECT {cols}, {', '.join(held)} FROM {users} WHERE openid = :openid")
     columns = [*_USERS.c, *(column(name, Boolean) for name in _HELD)]
     return text(sql).bindparams(bindparam("now", type_=UTCDateTime())).columns(*columns)
 

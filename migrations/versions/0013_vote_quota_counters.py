@@ -7,7 +7,7 @@ round's row to check it; the entry's key stands for it). The counters start from
 still used its quota).
 
 Revision ID: 0013
-Revises: 0009
+Revises: 0015
 """
 from alembic import op
 import sqlalchemy as sa
@@ -15,7 +15,7 @@ import models.base
 
 
 revision = '0013'
-down_revision = '0009'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
