@@ -19,7 +19,7 @@ MISSING = "needs the contest journey (models.contest), not merged yet"
 ENTRIES = 30
 TZ = ZoneInfo(read_toml(EXAMPLE_CONFIG)["scheduler"]["timezone"])
 # The bench's votes are a burst by design: the burst alarm would only add admin alerts.
-CONFIG = {"contest": {"burst_min_votes": 10**9, "min_seconds_between_votes": 0.0}}
+CONFIG: dict[str, dict[str, object]] = {"contest": {"burst_min_votes": 10**9, "min_seconds_between_votes": 0.0}}
 _msg_ids = itertools.count(int(time.time()) * 10_000_000 + 5_000_000_000)
 
 

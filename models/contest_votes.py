@@ -285,9 +285,10 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
 def _cast_in_one_statement(session: Session, user: User, number: int, now: dt.datetime,
                            day: dt.date, rules: VoteRules, tz: ZoneInfo, follower: bool) -> Cast:
     """PostgreSQL: the whole vote in one statement; a refusal is explained from what it returned."""
-    params = {"lock_key": CONTEST_LOCK, "month": month_of(now, tz), "number": number, "openid": user.openid, "now": _utc(now),
-              "follower": follower, "user_id": user.id, "day": day, "per_day": rules.per_day,
-              "per_entry_day": rules.per_entry_per_day, "per_round": rules.per_entry_per_round,
+    params = {"lock_key": CONTEST_LOCK, "month": month_of(now, tz), "number": number,
+              "openid": user.openid, "now": _utc(now), "follower": follower, "user_id": user.id,
+              "day": day, "per_day": rules.per_day, "per_entry_day": rules.per_entry_per_day,
+              "per_round": rules.per_entry_per_round,
               "rate_since": _utc(now - dt.timedelta(seconds=rules.min_seconds))}
     (round_id, month, state, opens, closes, entry_id, num, name, listed, v_today, prev_at,
      e_today, e_total, vote_id, votes, count, others) = _run(session, params)

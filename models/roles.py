@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import Boolean, TextClause, bindparam, column, exists, literal_column, select, text
+from sqlalchemy import Boolean, TextualSelect, bindparam, column, exists, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from models.accounts import Role, Supervisor, User
@@ -29,7 +29,7 @@ FOLLOWER_WITH_ROLES = select(User, *_held(User.id)).where(User.openid == bindpar
 # PostgreSQL: the follower recorded on first contact, or found, with their roles, in one statement.
 # The insert does nothing (and writes nothing) for a known openid; a new row holds no binding yet.
 # Text, not a dialect insert: SQLAlchemy does not cache the compiled form of the latter.
-def _found_or_new() -> TextClause:
+def _found_or_new() -> TextualSelect:
     users = User.__tablename__
     held = [f"EXISTS (SELECT 1 FROM {col.table.name} WHERE {col.name} = {users}.id) AS {name}"
             for (_, col), name in zip(BOUND_ROLES, _HELD)]
@@ -65,7 +65,7 @@ def follower_with_roles(session: Session, openid: str, admin_openids: list[str],
             user = User(openid=openid, subscribed=follows, last_message_at=now, created_at=now)
             session.add(user)
             session.flush()
-            row = (user, *([False] * len(BOUND_ROLES)))
+            return user, _roles(user, admin_openids, [False] * len(BOUND_ROLES))
     assert row is not None
     user = row[0]
     if follows and not user.subscribed:

@@ -64,10 +64,11 @@ class Meter:
             def counted_run(*a: Any, **k: Any) -> Any:
                 self._redis()
                 return run(*a, **k)
-            pipe.execute = counted_run
+            setattr(pipe, "execute", counted_run)  # noqa: B010
             return pipe
 
-        client.execute_command, client.pipeline = counted, pipeline
+        setattr(client, "execute_command", counted)  # noqa: B010 - an instance's own attribute
+        setattr(client, "pipeline", pipeline)  # noqa: B010
 
     def _statement(self, *_: Any) -> None:
         if self.now is not None:
