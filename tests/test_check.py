@@ -17,9 +17,14 @@ from bot.wechat.fake_state import FakeWeChat
 from core.settings import Settings
 
 def newest_revision() -> str:
-    """The newest migration file's revision, read from the file names (0010_..., 0012_...)."""
-    versions = Path(__file__).resolve().parent.parent / "migrations" / "versions"
-    return max(p.name.split("_", 1)[0] for p in versions.glob("[0-9]*_*.py"))
+    """The head of the migrations' chain (revision ids are given out of order: 0013 follows 0015)."""
+    from alembic.script import ScriptDirectory
+
+    from bot.db import alembic_config
+
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert head is not None
+    return head
 
 
 RESULT_FIELDS = {"project": "thing1", "result": "thing2", "month": "time3"}
