@@ -1,4 +1,4 @@
-"""The servers a bench runs: the bot and its peer under gunicorn, on their own database and Redis db."""
+"""The servers a bench runs: the bot under gunicorn on its own database and Redis db (peers: bench/peers.py)."""
 from __future__ import annotations
 
 import argparse
@@ -24,7 +24,6 @@ from bot.db import Database
 from core.settings import EXAMPLE_CONFIG, PROJECT_ROOT
 
 BENCH_DIR = Path(__file__).resolve().parent
-PEER_VENV = BENCH_DIR / ".venv"
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/youthvoice_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/6"
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -86,20 +85,6 @@ def write_config(directory: Path, database_url: str, redis_url: str,
 
 def _toml(value: object) -> str:
     return f'"{value}"' if isinstance(value, str) else str(value)
-
-
-def peer_python(explicit: str | None) -> Path:
-    """The peer's interpreter: given, or bench/.venv made from the package index on first use."""
-    if explicit:
-        return Path(explicit)
-    python = PEER_VENV / "bin" / "python"
-    if not (PEER_VENV / ".installed").exists():
-        print("setting up the peer's environment in bench/.venv (once) ...", flush=True)
-        subprocess.run([sys.executable, "-m", "venv", str(PEER_VENV)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                        "-r", str(BENCH_DIR / "peer-requirements.txt")], check=True)
-        (PEER_VENV / ".installed").touch()
-    return python
 
 
 class Server:
@@ -167,18 +152,6 @@ def bot_server(workdir: Path, database_url: str, redis_url: str, backlog: int = 
                     {"YOUTHVOICE_CONFIG": str(config)}, workdir / "bot.log", backlog=backlog)
     try:
         server.wait_ready("/healthz")
-        yield server
-    finally:
-        server.stop()
-
-
-@contextlib.contextmanager
-def peer_server(workdir: Path, python: Path) -> Iterator[Server]:
-    """The Flask + wechatpy echo under gunicorn."""
-    env = {"PEER_TOKEN": wire.TOKEN, "PEER_AES_KEY": wire.AES_KEY, "PEER_APP_ID": wire.APP_ID}
-    server = Server("peer", python, "peer:app", BENCH_DIR, env, workdir / "peer.log")
-    try:
-        server.wait_ready("/")
         yield server
     finally:
         server.stop()

@@ -9,7 +9,7 @@ import time
 import uuid
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from bench import wire
 from bot.db import Database
@@ -19,13 +19,13 @@ MISSING = "needs the contest journey (models.contest), not merged yet"
 ENTRIES = 30
 TZ = ZoneInfo(read_toml(EXAMPLE_CONFIG)["scheduler"]["timezone"])
 # The bench's votes are a burst by design: the burst alarm would only add admin alerts.
-CONFIG = {"contest": {"burst_min_votes": 10**9, "min_seconds_between_votes": 0.0}}
+CONFIG: dict[str, dict[str, object]] = {"contest": {"burst_min_votes": 10**9, "min_seconds_between_votes": 0.0}}
 _msg_ids = itertools.count(int(time.time()) * 10_000_000 + 5_000_000_000)
 
 
 @dataclasses.dataclass
 class Voting:
-    """A round open now with ENTRIES entries; each vote comes from its own follower."""
+    """A round open now with ENTRIES entries; each vote comes from its own follower, never seen."""
 
     database: Database
     confirmation: str = "点赞成功"
@@ -34,14 +34,9 @@ class Voting:
     sent_ids: dict[tuple[str, int], int] = dataclasses.field(default_factory=dict)
 
     def add_voters(self, tag: str, count: int) -> None:
-        """Create `count` subscribed followers for the requests of `tag` (one vote each)."""
-        from models.accounts import User
-
+        """Reserve `count` followers the bot has never seen for the requests of `tag` (one vote
+        each): existing followers of the account, whose first message is a vote."""
         first = self.voters
-        rows = [{"openid": f"bench-voter-{first + i}", "subscribed": True} for i in range(count)]
-        with self.database.session() as s:
-            for chunk in range(0, len(rows), 5000):
-                s.execute(insert(User), rows[chunk:chunk + 5000])
         self.voters += count
         self.tags[tag] = (first, count)
 
@@ -51,11 +46,12 @@ class Voting:
             raise ValueError("more votes than prepared voters")  # counted as an error, never hidden
         return wire.text_xml(f"bench-voter-{first + i}", f"投票 {i % ENTRIES + 1}", msg_id)
 
-    def request(self, safe: bool, tag: str):  # type: ignore[no-untyped-def]
-        """Request i: voter i of the tag votes for entry i mod 30 + 1 (its MsgId kept for retries)."""
+    def request(self, safe: bool, tag: str, age: int = 0):  # type: ignore[no-untyped-def]
+        """Request i: voter i of the tag votes for entry i mod 30 + 1 (its MsgId kept for retries),
+        signed `age` seconds before it is made (a pool signed beforehand: see bench/webhook.py)."""
         def make(i: int) -> tuple[str, bytes]:
             msg_id = self.sent_ids.setdefault((tag, i), next(_msg_ids))
-            return wire.signed(self._plain(tag, i, msg_id), safe)
+            return wire.signed(self._plain(tag, i, msg_id), safe, int(time.time()) - age if age else None)
         return make
 
     def count(self, tag: str | None = None) -> int:

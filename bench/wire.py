@@ -1,6 +1,7 @@
 """Requests as WeChat sends them (signed, encrypted in safe mode) and their answers read back."""
 from __future__ import annotations
 
+import importlib.util
 import secrets
 import time
 from urllib.parse import urlencode
@@ -9,10 +10,24 @@ from wechatpy.crypto import WeChatCrypto
 
 from bot.wechat.protocol import sign
 from bot.wechat.simulator import message_xml
+from core.settings import PROJECT_ROOT
 
-TOKEN = "benchtoken"
-AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
-APP_ID = "wx2c2769f8efd9abc2"
+# The reference peers' benchmark-only credentials when they are there (the bot is given the same,
+# so one signed request suits every server), else the bench's own.
+_PEERS_SECRETS = PROJECT_ROOT.parent / "shared" / "peers" / "bench_secrets.py"
+
+
+def _credentials() -> tuple[str, str, str]:
+    if not _PEERS_SECRETS.exists():
+        return "benchtoken", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", "wx2c2769f8efd9abc2"
+    spec = importlib.util.spec_from_file_location("bench_secrets", _PEERS_SECRETS)
+    assert spec is not None and spec.loader is not None
+    peers = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(peers)
+    return peers.TOKEN, peers.ENCODING_AES_KEY, peers.APP_ID
+
+
+TOKEN, AES_KEY, APP_ID = _credentials()
 CRYPTO = WeChatCrypto(TOKEN, AES_KEY, APP_ID)
 
 

@@ -18,11 +18,11 @@ MIGRATIONS = PROJECT_ROOT / "migrations"
 IDLE_PING_SECONDS = 2.0  # a pooled connection idle longer than this is pinged before use
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, sqlite_busy_seconds: float = 3.0) -> Engine:
     """Create an engine with short timeouts so no request outlives WeChat's 5 seconds."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(url)
+        return _sqlite_engine(url, sqlite_busy_seconds)
     args: dict[str, Any] = {}
     if parsed.get_backend_name() == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
@@ -51,17 +51,17 @@ def _ping_when_idle(engine: Engine) -> None:
         try:
             with dbapi_conn.cursor() as cur:
                 cur.execute("SELECT 1")
-            dbapi_conn.rollback()
+            dbapi_conn.commit()  # not rollback: psycopg drops its prepared statements on a rollback
         except Exception as exc:  # noqa: BLE001 - any failure means a dead connection
             raise DisconnectionError(str(exc)) from exc  # the pool retries with a new one
 
 
-def _sqlite_engine(url: str) -> Engine:
+def _sqlite_engine(url: str, busy_seconds: float) -> Engine:
     """SQLite with WAL, foreign keys and a busy timeout."""
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 3, "check_same_thread": False})
+    engine = create_engine(url, connect_args={"timeout": busy_seconds, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -80,6 +80,12 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Read-only replies on PostgreSQL: no BEGIN and no COMMIT round trip around their reads
+        # (a first contact's row and a touch still commit, each as its own statement).
+        reads = self.engine
+        if self.engine.dialect.name == "postgresql":
+            reads = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self.read_sessions = sessionmaker(reads, expire_on_commit=False)
 
     @property
     def dialect(self) -> str:

@@ -67,7 +67,7 @@ def _handle(services: Services, query: dict[str, Any], body: bytes) -> tuple[str
         msg = protocol.to_incoming(_plaintext(services, query, body))
     except (protocol.BadRequest, protocol.Forbidden) as exc:
         return f"unreadable: {exc}", True
-    if dispatch.deliver_later(services, msg):
+    if dispatch.answer_later(services, msg):
         return None, False
     return "not handled yet (store or database busy)", False
 

@@ -60,13 +60,33 @@ def always(msg: Incoming, ctx: Ctx) -> bool:
     return True
 
 
+def unfollowed(msg: Incoming, ctx: Ctx) -> None:
+    """An unfollow: record it, then void the votes cast just before it (the contest's rule)."""
+    accounts.on_unsubscribe(msg, ctx)
+    contest.on_unsubscribe(ctx)
+
+
+IS_HELP = text_is("帮助", "?", "？", "help")
+IS_RANK = text_is("排行", "排行榜")
+IS_RANK_PAGE = text_matches(r"排行榜?\s*第?\s*[0-9０-９]+\s*页")
+IS_RULES = text_is("规则", "投票规则")
+# Replies that change nothing: they need no exactly-once gate (a retry may compute them again).
+READ_ROUTES: list[Route] = [
+    (IS_HELP, accounts.help), (click("HELP"), accounts.help),
+    (click("CONTEST_LIST"), contest.showcase_menu), (click("CONTEST_VOTE_HELP"), contest.vote_help),
+    (click("CONTEST_RANK"), contest.leaderboard), (contest.is_showcase, contest.showcase),
+    (IS_RANK, contest.leaderboard), (IS_RANK_PAGE, contest.leaderboard), (IS_RULES, contest.rules),
+]
+READ_ONLY = frozenset(handler for _, handler in READ_ROUTES)
+
+
 # Words that start a conversation (inside it they resume it).
 ENTRIES: list[Route] = [
     (text_is("申报"), filing.start),
 ]
 
 HELP: list[Route] = [
-    (text_is("帮助", "?", "？", "help"), accounts.help),
+    (IS_HELP, accounts.help),
 ]
 
 # Words that work anywhere: inside a dialog they are answered and the dialog keeps waiting.
@@ -78,9 +98,9 @@ KEYWORDS: list[Route] = [
     (for_role(Role.PLATFORM_ADMIN, text_matches(r"(改为)?(通过|驳回)\s*\d+[\s\S]*")), filing_review.decide),
     (contest.is_showcase, contest.showcase),
     (contest.is_vote, contest.vote),
-    (text_is("排行", "排行榜"), contest.leaderboard),
-    (text_matches(r"排行榜?\s*第?\s*[0-9０-９]+\s*页"), contest.leaderboard),
-    (text_is("规则", "投票规则"), contest.rules),
+    (IS_RANK, contest.leaderboard),
+    (IS_RANK_PAGE, contest.leaderboard),
+    (IS_RULES, contest.rules),
     (text_is("我的排名"), experts.my_rank),
     (text_is("专家榜"), experts.board),
     (for_role(Role.SUPERVISOR, text_matches(r"督导\s*\S*")), supervisor.data),
@@ -116,7 +136,7 @@ def table(dialogs: dialog.Dialogs, entries: list[Route]) -> list[Route]:
         # events
         (activities.is_scan, activities.scan),
         (event_is("subscribe"), accounts.on_subscribe),
-        (event_is("unsubscribe"), accounts.on_unsubscribe),
+        (event_is("unsubscribe"), unfollowed),
         (event_is("scan"), accounts.on_scan),
         (event_is("templatesendjobfinish"), push.template_finished),
         # the open dialog: its own words, its answers, and the global words its question takes
@@ -154,6 +174,12 @@ def table(dialogs: dialog.Dialogs, entries: list[Route]) -> list[Route]:
 TABLE = table(DIALOGS, ENTRIES)
 # The global words' handlers; inside a dialog their answer mentions it (True: its whole question).
 MENTIONING: dict[Handler, bool] = {handler: False for _, handler in KEYWORDS} | {accounts.help: True}
+
+
+def may_be_read_only(msg: Incoming) -> bool:
+    """Whether the message is one of the read-only replies' words or keys (their predicates
+    look at the message alone); its route decides, once the user is known (a dialog may be open)."""
+    return any(predicate(msg, None) for predicate, _ in READ_ROUTES)  # type: ignore[arg-type]
 
 
 def route(msg: Incoming, ctx: Ctx) -> Handler:

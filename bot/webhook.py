@@ -86,7 +86,7 @@ def _read_body(svc: Services) -> bytes:
 def _answer(svc: Services, plain: bytes, waited: float) -> Response:
     """Deliver the message and answer, encrypted when the request was."""
     incoming = protocol.to_incoming(plain)
-    body = dispatch.deliver(svc, incoming, lambda r: protocol.render(r, incoming), waited)
+    body = dispatch.answer_webhook(svc, incoming, lambda r: protocol.render(r, incoming), waited)
     if body != b"success" and request.args.get("encrypt_type") == "aes":
         _, timestamp, nonce = _query()
         crypto = protocol.crypto_for(svc.settings.wechat)

@@ -189,7 +189,6 @@ class ContestSettings:
     alert_template: str
     judges_weight: float
     frozen_dir: str
-    leaderboard_ttl_days: int
     reply_max_bytes: int
     name_chars_in_lists: int
 

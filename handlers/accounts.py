@@ -65,12 +65,6 @@ def on_subscribe(msg: Incoming, ctx: Ctx) -> Reply:
 def on_unsubscribe(msg: Incoming, ctx: Ctx) -> None:
     """Record the unfollow; WeChat shows nothing to an unfollower."""
     ctx.user.subscribed, ctx.user.unsubscribed_at = False, ctx.now
-    for hook in UNSUBSCRIBE_HOOKS:
-        hook(ctx)
-
-
-# Journeys that react to an unfollow (e.g. voiding fresh votes) add themselves here.
-UNSUBSCRIBE_HOOKS: list[Callable[[Ctx], None]] = []
 
 
 def on_scan(msg: Incoming, ctx: Ctx) -> None:

@@ -6,8 +6,8 @@ import unicodedata
 
 from bot.context import BotError, Ctx, Incoming, Reply
 from core.texts import t
-from handlers import accounts, contest_views as views
-from models import contest, contest_board
+from handlers import contest_views as views
+from models import contest
 from models.contest_fraud import void_on_unsubscribe
 from models.contest_rounds import Round
 
@@ -69,23 +69,30 @@ def _detail(ctx: Ctx, number: int) -> Reply:
         count = len(contest.showcase(ctx.session, row.id))
         return Reply(text=t("contest.refuse.no_such_entry", number=number, count=count))
     entry, org, item = found[0]
-    standing = next(s for s in _standings(ctx, row) if s.number == number)
+    standings = _standings(ctx, row)
+    mine = next(s for s in standings if s.number == number)
     text = t("contest.detail", number=number, name=entry.name, org=org.name, town=org.town,
-             time=item.time_text, location=item.location, votes=standing.votes, rank=standing.rank,
+             time=item.time_text, location=item.location, standing=_detail_standing(mine, standings),
              description="{description}")
     room = c.reply_max_bytes - views.utf8_len(text.replace("{description}", ""))
     return Reply(text=text.replace("{description}", views.cut_bytes(item.description, room)))
+
+
+def _detail_standing(mine: contest.Standing, standings: list[contest.Standing]) -> str:
+    """The project's votes and place: shared places say 并列; before any vote, say so."""
+    if not any(s.votes for s in standings):
+        return t("contest.detail.no_votes")
+    tied = sum(1 for s in standings if s.rank == mine.rank and s.number != mine.number)
+    if tied:
+        return t("contest.detail.tied", votes=mine.votes, rank=mine.rank, tied=tied)
+    return t("contest.detail.rank", votes=mine.votes, rank=mine.rank)
 
 
 def _standings(ctx: Ctx, row: Round) -> list[contest.Standing]:
     """Final standings after the close, the live board before it."""
     if row.state in (contest.RoundState.CLOSED, contest.RoundState.ANNOUNCED):
         return list(contest.results(ctx.session, row.month).standings)
-    return contest.board(ctx.session, ctx.store, row, _ttl(ctx))
-
-
-def _ttl(ctx: Ctx) -> int:
-    return ctx.settings.contest.leaderboard_ttl_days * 86400
+    return contest.board(ctx.session, row)
 
 
 def showcase_menu(msg: Incoming, ctx: Ctx) -> Reply:
@@ -102,24 +109,23 @@ def vote(msg: Incoming, ctx: Ctx) -> Reply:
         out = contest.vote(ctx.session, ctx.user, int(match.group(1)), ctx.now, ctx.settings)
     except contest.VoteRefused as exc:
         raise BotError(t(f"contest.refuse.{exc.reason}", **exc.details)) from None
-    ttl = _ttl(ctx)
-    ctx.after_commit.append(lambda: contest_board.add_vote(ctx.store, out.month, out.cast.number,
-                                                           out.cast.votes, out.cast.version, ttl))
-    return Reply(text=_vote_text(out))
+    return Reply(text=vote_text(out))
 
 
-def _vote_text(out: contest.VoteOutcome) -> str:
-    """Which project, its votes and rank, the gap to the next place, votes left today."""
+def vote_text(out: contest.Cast) -> str:
+    """Which project, its votes and place (并列 when shared), the gap to the place above, votes left."""
+    place = (t("contest.vote.tied", rank=out.rank, tied=out.tied) if out.tied
+             else t("contest.vote.rank", rank=out.rank))
     if out.gap is not None:
         position = t("contest.vote.gap", gap=out.gap)
     elif out.lead is not None:
         position = t("contest.vote.lead", lead=out.lead)
     else:
-        position = t("contest.vote.alone")
-    left = (t("contest.vote.left", left=out.cast.left_today) if out.cast.left_today > 0
+        position = t("contest.vote.alone") if not out.tied else t("contest.vote.tied_first")
+    left = (t("contest.vote.left", left=out.left_today) if out.left_today > 0
             else t("contest.vote.none_left"))
-    return t("contest.vote.ok", number=out.cast.number, name=out.cast.name, votes=out.votes,
-             rank=out.rank, position=position, left=left)
+    return t("contest.vote.ok", number=out.number, name=out.name, votes=out.votes, place=place,
+             position=position, left=left)
 
 
 def vote_help(msg: Incoming, ctx: Ctx) -> Reply:
@@ -134,7 +140,7 @@ def leaderboard(msg: Incoming, ctx: Ctx) -> Reply:
     if row.state in (contest.RoundState.CLOSED, contest.RoundState.ANNOUNCED):
         results = contest.results(ctx.session, row.month)
         return Reply(text=views.final_board_text(results, c, c.judges_weight > 0, page))
-    board = contest.board(ctx.session, ctx.store, row, _ttl(ctx))
+    board = contest.board(ctx.session, row)
     return Reply(text=views.live_board_text(row, board, ctx.now, c, page))
 
 
@@ -151,20 +157,10 @@ def _rules(ctx: Ctx) -> str:
 
 
 def on_unsubscribe(ctx: Ctx) -> None:
-    """Void the votes cast in the hours before an unfollow, then refresh those leaderboards."""
+    """Void the votes cast in the hours before an unfollow (the counters are recounted with them).
+
+    Wired into the unfollow event where the routing table is built (bot/routing.py).
+    """
     hours = ctx.settings.contest.unsubscribe_void_hours
-    months = void_on_unsubscribe(ctx.session, ctx.user.openid, ctx.now, hours,
-                                 t("contest.void.unsubscribe", hours=hours))
-    for month in months:
-        ctx.after_commit.append(lambda m=month: _rebuild(ctx, m))
-
-
-def _rebuild(ctx: Ctx, month: str) -> None:
-    """Recount a leaderboard from SQL in a fresh session, after the voids committed."""
-    with ctx.services.db.session() as session:
-        row = contest.round_of(session, month)
-        contest_board.rebuild(ctx.store, session, row, _ttl(ctx))
-
-
-if on_unsubscribe not in accounts.UNSUBSCRIBE_HOOKS:
-    accounts.UNSUBSCRIBE_HOOKS.append(on_unsubscribe)
+    void_on_unsubscribe(ctx.session, ctx.user.openid, ctx.now, hours,
+                        t("contest.void.unsubscribe", hours=hours))

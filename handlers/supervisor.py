@@ -48,7 +48,7 @@ def summary(ctx: Ctx, towns: list[str]) -> str:
     for town in towns:
         items = sv.campaign_items(ctx.session, town, ctx.settings.campaign)
         orgs, filings = sv.org_figures(ctx.session, town), sv.filing_figures(items)
-        game = sv.contest_figures(ctx.session, ctx.store, town, ctx.now, ctx.settings)
+        game = sv.contest_figures(ctx.session, town, ctx.now, ctx.settings)
         lines.append(t("supervisor.summary.line", town=town, orgs=orgs.total, bound=orgs.with_admin,
                        activities=filings.activities, pending=filings.by_state[ReviewState.PENDING],
                        entries=len(game.entries) if game else 0, votes=game.votes if game else 0,
@@ -62,7 +62,7 @@ def detail(ctx: Ctx, town: str) -> str:
     lines = [t("supervisor.head", town=town, time=_time(ctx)), _orgs_line(sv.org_figures(ctx.session, town)),
              _filings_line(ctx, sv.filing_figures(items))]
     lines += _support_lines(sv.support_figures(items, ctx.settings.support))
-    lines += _contest_lines(ctx, sv.contest_figures(ctx.session, ctx.store, town, ctx.now, ctx.settings))
+    lines += _contest_lines(ctx, sv.contest_figures(ctx.session, town, ctx.now, ctx.settings))
     lines += activities.town_lines(ctx, town)
     return "\n".join(lines + [_unfiled_line(ctx, sv.unfiled_orgs(ctx.session, town, items))])
 

@@ -1,8 +1,9 @@
 """The design contest's public API, used alike by chat, the CLI, the scheduler and announcements.
 
-The tables and rules live in contest_rounds (rounds, showcase), contest_votes (votes, quotas),
-contest_rank (ranking), contest_fraud (voids, bursts, blacklist, log), contest_close (close,
-frozen file, results) and contest_board (the Redis leaderboard cache).
+The tables and rules live in contest_rounds (rounds, showcase), contest_votes (the vote: its rows,
+rules, refusals and statement), contest_rank (ranking), contest_fraud (voids, bursts, blacklist
+administration, log) and contest_close (close, frozen file, results). The live board is read from
+the entries' counters in SQL (one statement, cheaper than the Redis cache it replaced).
 """
 from __future__ import annotations
 
@@ -14,36 +15,20 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.settings import Settings
-from bot.store import Store
 from models.accounts import User
-from models.contest_board import counts
 from models.contest_close import (Results, close_round, due_for_close, file_digest, mark_announced,
                                   results)
 from models.contest_judges import load_judges
-from models.contest_fraud import check_burst
-from models.contest_rank import Standing, Tally, gap_above, lead_below, live_board
-from models.contest_rounds import (ContestError, Entry, Round, RoundState, entries, get_round,
-                                   month_of, shown_round)
-from models.contest_rules import Refusal, VoteRefused, VoteRules
-from models.contest_votes import Cast, Vote, VoteStatus, cast_vote
+from models.contest_rank import Standing, Tally, live_board
+from models.contest_rounds import (ContestError, Entry, Round, RoundState, entries, get_round, month_of,
+                                   shown_round)
+from models.contest_votes import Cast, Refusal, Vote, VoteRefused, VoteStatus, cast_vote
 from models.filing import Filing, FilingItem
 from models.orgs import Organisation
 
-__all__ = ["ContestError", "entries", "Refusal", "Results", "Round", "RoundState", "Standing", "VoteOutcome",
+__all__ = ["Cast", "ContestError", "entries", "Refusal", "Results", "Round", "RoundState", "Standing",
            "VoteRefused", "board", "close_round", "due_for_close", "file_digest", "load_judges",
            "mark_announced", "org_metrics", "results", "vote"]
-
-
-@dataclasses.dataclass(frozen=True)
-class VoteOutcome:
-    """What the voter is told after a counted vote."""
-
-    cast: Cast
-    month: str
-    votes: int
-    rank: int
-    gap: int | None        # votes behind the next place up; None when first
-    lead: int | None       # when first: votes ahead of the next place; None when alone
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,30 +44,16 @@ def tz_of(settings: Settings) -> ZoneInfo:
     return ZoneInfo(settings.scheduler.timezone)
 
 
-def vote(session: Session, user: User, number: int, now: dt.datetime, settings: Settings) -> VoteOutcome:
-    """Cast a vote in the round being shown now; raise VoteRefused when the rules say no."""
-    c, tz = settings.contest, tz_of(settings)
-    row = shown_round(session, month_of(now, tz))
-    cast = cast_vote(session, user, row, number, now, VoteRules.from_settings(c), tz)
-    assert row is not None
-    check_burst(session, cast.entry_id, now, c, settings.admins.openids)
-    standing = _standing_of(session, row.id, cast.votes)
-    return VoteOutcome(cast, row.month, *standing)
+def vote(session: Session, user: User, number: int, now: dt.datetime, settings: Settings) -> Cast:
+    """Cast a vote in the round being shown now; raise VoteRefused (and roll back) when the rules say no."""
+    return cast_vote(session, user, number, now, settings.contest, tz_of(settings))
 
 
-def _standing_of(session: Session, round_id: int, mine: int) -> tuple[int, int, int | None, int | None]:
-    """Votes, rank, gap above and lead below of the voted entry, from the entries' counters
-    (its own as this vote left it, the others as committed)."""
-    all_votes = list(session.scalars(select(Entry.valid_votes).where(Entry.round_id == round_id)))
-    rank = 1 + sum(1 for v in all_votes if v > mine)
-    return mine, rank, gap_above(mine, all_votes), lead_below(mine, all_votes)
-
-
-def board(session: Session, store: Store, row: Round, ttl: int) -> list[Standing]:
-    """The live leaderboard of a round, counts from the cache (rebuilt from SQL when stale)."""
-    by_number = counts(store, session, row, ttl)
-    tallies = [Tally(e.id, e.number, e.item_id, e.org_id, e.name, by_number.get(e.number, 0), None)
-               for e in entries(session, row.id)]
+def board(session: Session, row: Round) -> list[Standing]:
+    """The live leaderboard of a round, from the entries' counters, in one statement."""
+    stmt = select(Entry).where(Entry.round_id == row.id).order_by(Entry.number)
+    tallies = [Tally(e.id, e.number, e.item_id, e.org_id, e.name, e.valid_votes, None)
+               for e in session.scalars(stmt)]
     return live_board(tallies)
 
 

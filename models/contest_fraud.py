@@ -1,4 +1,8 @@
-"""Fraud: voids (automatic and manual, always with a reason), bursts, the blacklist, the log."""
+"""Fraud: voids (automatic and manual, always with a reason), bursts, the blacklist, the log.
+
+Bursts are found by a scheduled job (flag_bursts), not by each vote: votes stay valid while
+flagged, so nothing is lost by looking every few minutes instead of on every vote.
+"""
 from __future__ import annotations
 
 import dataclasses
@@ -12,23 +16,12 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from core.settings import ContestSettings
 from core.texts import t
 from models.base import Base, utcnow
-from models.contest_rounds import Entry, Round, RoundState, lock_round, recount
-from models.contest_votes import Vote, VoteStatus
+from models.contest_rounds import Entry, Round, RoundState, lock_round
+from models.contest_votes import Blacklisted, Vote, VoteStatus, is_blacklisted
 from models.outbox import Channel, enqueue
 
 log = logging.getLogger(__name__)
 SYSTEM = "system"
-
-
-class Blacklisted(Base):
-    """A follower whose votes are refused."""
-
-    __tablename__ = "contest_blacklist"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    openid: Mapped[str] = mapped_column(String(64), unique=True)
-    reason: Mapped[str] = mapped_column(String(200))
-    added_by: Mapped[str] = mapped_column(String(64))
-    added_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class ContestLog(Base):
@@ -85,6 +78,14 @@ def void_votes(session: Session, row: Round, scope: VoidScope, reason: str, acto
     return count
 
 
+def recount(session: Session, round_id: int) -> None:
+    """Reset the round's counters from its valid votes (after voids, under the round lock)."""
+    valid = (select(func.count(Vote.id)).where(Vote.entry_id == Entry.id, Vote.status == VoteStatus.VALID)
+             .scalar_subquery())
+    session.execute(update(Entry).where(Entry.round_id == round_id).values(valid_votes=valid)
+                    .execution_options(synchronize_session=False))
+
+
 def void_on_unsubscribe(session: Session, openid: str, now: dt.datetime, hours: int,
                         reason: str) -> list[str]:
     """Void the votes an unfollower cast in the last `hours`; returns the months touched."""
@@ -97,11 +98,6 @@ def void_on_unsubscribe(session: Session, openid: str, now: dt.datetime, hours: 
         if void_votes(session, row, VoidScope(openid=openid, since=since), reason, SYSTEM, now):
             touched.append(row.month)
     return touched
-
-
-def is_blacklisted(session: Session, openid: str) -> bool:
-    """Whether the follower's votes are refused."""
-    return session.scalar(select(Blacklisted.id).where(Blacklisted.openid == openid)) is not None
 
 
 def blacklist_add(session: Session, openid: str, reason: str, actor: str, now: dt.datetime) -> bool:
@@ -136,39 +132,41 @@ def could_burst(recent: int, c: ContestSettings) -> bool:
     return recent >= c.burst_min_votes and recent >= c.burst_factor
 
 
-def check_burst(session: Session, entry_id: int, now: dt.datetime, c: ContestSettings,
-                admins: list[str]) -> bool:
-    """Flag the entry and alert the admins on a burst (votes stay valid); True when flagged."""
+def flag_bursts(session: Session, now: dt.datetime, c: ContestSettings, admins: list[str]) -> list[int]:
+    """Flag the entries of the rounds being voted on whose votes burst (votes stay valid) and
+    alert the admins once per burst; returns the flagged entries' ids."""
     window_start = now - dt.timedelta(minutes=c.burst_window_minutes)
     base_start = window_start - dt.timedelta(hours=c.burst_baseline_hours)
-    recent = _count(session, entry_id, window_start, now)
-    if not could_burst(recent, c):
-        return False  # the common case: no need to count the baseline hours
-    baseline = _count(session, entry_id, base_start, window_start)
-    if not is_burst(recent, baseline, c):
-        return False
+    voting = select(Round.id).where(Round.state == RoundState.VOTING)
+    stmt = (select(Vote.entry_id, func.count(Vote.id).filter(Vote.cast_at >= window_start),
+                   func.count(Vote.id).filter(Vote.cast_at < window_start))
+            .where(Vote.round_id.in_(voting), Vote.cast_at >= base_start, Vote.cast_at <= now)
+            .group_by(Vote.entry_id).order_by(Vote.entry_id))
+    flagged = []
+    for entry_id, recent, baseline in session.execute(stmt).all():
+        if could_burst(recent, c) and is_burst(recent, baseline, c):
+            _flag(session, entry_id, recent, baseline, window_start, now, c, admins)
+            flagged.append(entry_id)
+    return flagged
+
+
+def _flag(session: Session, entry_id: int, recent: int, baseline: int, window_start: dt.datetime,
+          now: dt.datetime, c: ContestSettings, admins: list[str]) -> None:
+    """Mark one entry as bursting; log and alert only when it was not flagged in this window."""
     entry = session.get(Entry, entry_id)
     assert entry is not None
     already = entry.flagged_at is not None and entry.flagged_at >= window_start
     entry.flagged_at, entry.flag_reason = now, f"burst {recent} / baseline {baseline}"
-    if not already:  # one log line and one alert per burst, not per vote inside it
+    if not already:  # one log line and one alert per burst, not per look inside it
         record(session, entry.round_id, "flag", SYSTEM, now, entry=entry.number, recent=recent,
                baseline=baseline)
         text = t("contest.burst.alert", month=_month(session, entry), number=entry.number,
                  name=entry.name, minutes=c.burst_window_minutes, recent=recent)
         _alert_admins(session, entry, admins, text, c, now)
-    return True
 
 
 def _month(session: Session, entry: Entry) -> str:
     return session.scalar(select(Round.month).where(Round.id == entry.round_id)) or ""
-
-
-def _count(session: Session, entry_id: int, start: dt.datetime, end: dt.datetime) -> int:
-    """Votes (valid or void) for an entry in [start, end]."""
-    stmt = select(func.count(Vote.id)).where(Vote.entry_id == entry_id, Vote.cast_at >= start,
-                                             Vote.cast_at <= end)
-    return session.scalar(stmt) or 0
 
 
 def _alert_admins(session: Session, entry: Entry, admins: list[str], text: str,

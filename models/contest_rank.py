@@ -75,18 +75,6 @@ def live_board(tallies: Sequence[Tally]) -> list[Standing]:
     return sorted(board, key=lambda s: (s.rank, s.number))
 
 
-def gap_above(votes: int, all_votes: Sequence[int]) -> int | None:
-    """Votes between this count and the next higher one; None when nobody is ahead."""
-    higher = [v for v in all_votes if v > votes]
-    return min(higher) - votes if higher else None
-
-
-def lead_below(votes: int, all_votes: Sequence[int]) -> int | None:
-    """Votes this count leads the next lower one by; None when nobody is behind."""
-    lower = [v for v in all_votes if v < votes]
-    return votes - max(lower) if lower else None
-
-
 def final_score(t: Tally, max_votes: int, judges_weight: float) -> float:
     """Valid votes, or the weighted score (judges 0-100 and votes scaled to 0-100)."""
     if judges_weight <= 0:

@@ -7,12 +7,15 @@ from collections.abc import Sequence
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, delete, func, select, update
+from sqlalchemy import ForeignKey, String, UniqueConstraint, delete, func, select, text, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, utcnow
 from models.filing import Filing, FilingItem, Intention, ReviewState
 
+# The key of the contest's advisory lock (PostgreSQL): every vote holds it shared, every void and
+# close exclusively (lock_round), so those wait for the votes in flight and hold back new ones.
+CONTEST_LOCK = 0x79764F54
 
 
 class RoundState(StrEnum):
@@ -161,29 +164,16 @@ def entries(session: Session, round_id: int) -> list[Entry]:
 
 
 def lock_round(session: Session, round_id: int, states: Sequence[str]) -> int | None:
-    """Take the round's row lock and bump its version; None when it is in another state.
+    """Take the contest's lock exclusively and the round's row, bumping its version; None when
+    the round is in another state.
 
-    Every void and close passes here: it waits for the votes in flight (which hold the row
-    FOR SHARE, see contest_votes.share_round_and_count) and holds back new ones until it commits.
+    Every void and close passes here: it waits for the votes in flight (which hold the contest's
+    lock shared, see contest_votes.cast_vote) and holds back new ones until it commits; a vote
+    that waited reads the round afresh, after the commit.
     """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CONTEST_LOCK})
     stmt = (update(Round).where(Round.id == round_id, Round.state.in_(list(states)))
             .values(version=Round.version + 1).returning(Round.version)
             .execution_options(synchronize_session=False))
     return session.execute(stmt).scalar()
-
-
-def count_vote(session: Session, entry_id: int) -> int:
-    """Add a valid vote to the entry's counter in this transaction; returns the new count."""
-    stmt = (update(Entry).where(Entry.id == entry_id).values(valid_votes=Entry.valid_votes + 1)
-            .returning(Entry.valid_votes).execution_options(synchronize_session=False))
-    return session.execute(stmt).scalar_one()
-
-
-def recount(session: Session, round_id: int) -> None:
-    """Reset the round's counters from its valid votes (after voids, under the round lock)."""
-    from models.contest_votes import Vote, VoteStatus  # votes refer to entries; imported late
-
-    valid = (select(func.count(Vote.id)).where(Vote.entry_id == Entry.id, Vote.status == VoteStatus.VALID)
-             .scalar_subquery())
-    session.execute(update(Entry).where(Entry.round_id == round_id).values(valid_votes=valid)
-                    .execution_options(synchronize_session=False))

@@ -1,20 +1,60 @@
-"""Votes: durable rows, and casting one vote atomically under the quota rules (contest_rules)."""
+"""The vote: its rows, its rules, why one is refused, and casting one in a single statement.
+
+A vote is counted in one transaction: the voter's quota row and their quota row for the entry are
+raised by upserts (their row locks serialise one voter's votes exactly, whatever the number of
+workers), the vote row is inserted only if the raised counts are within the rules, the entry's
+counter is raised, and the standing is read from the round's counters. On PostgreSQL all of it is
+one statement, which first takes a shared advisory lock on the contest: voids and the close take
+it exclusively, so they wait for the votes in flight. A vote that waited for one reads the state
+of before it (the statement's snapshot is older than the lock), so the entry's counter is raised
+only while the entry has no final count: the close writes one on every entry, and the re-check
+PostgreSQL makes of an updated row (EvalPlanQual) then finds it and the vote is refused as ended;
+after a void the counter is raised from the recounted value. Elsewhere the same steps run one
+statement each under SQLite's single writer lock.
+
+A refused vote may have raised a quota row: the caller rolls the transaction back on VoteRefused
+(the message path and `Database.session` both do). Quota rows never go down: a voided vote still
+used its quota.
+"""
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ForeignKey, Index, Select, String, and_, func, insert, select, true, update
+from sqlalchemy import ForeignKey, Index, String, case, func, insert, select, text, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from core.settings import ContestSettings
 from models.accounts import User
-from models.base import Base
-from models.contest_rules import Refusal, Usage, VoteRefused, VoteRules, refusal, refusal_details
-from models.contest_rounds import Entry, Round, RoundState, count_vote
+from models.base import Base, utcnow
+from models.contest_rounds import CONTEST_LOCK, Entry, RoundState, month_of, shown_round
+
+
+class Refusal(StrEnum):
+    """Why a vote was not counted (each has its own sentence in the catalog)."""
+
+    NO_ROUND = "no_round"
+    NOT_OPEN = "not_open"
+    ENDED = "ended"
+    NO_SUCH_ENTRY = "no_such_entry"
+    NOT_FOLLOWER = "not_follower"
+    BLACKLISTED = "blacklisted"
+    RATE_LIMITED = "rate_limited"
+    DAY_QUOTA = "day_quota"
+    ENTRY_DAY = "entry_day"
+    ENTRY_ROUND = "entry_round"
+
+
+class VoteRefused(Exception):
+    """A vote the rules refuse; `details` fill the refusal's sentence. Roll back on it."""
+
+    def __init__(self, reason: Refusal, **details: Any) -> None:
+        super().__init__(reason.value)
+        self.reason, self.details = reason, details
 
 
 class VoteStatus(StrEnum):
@@ -28,11 +68,12 @@ class Vote(Base):
     """One 点赞, committed before the reply."""
 
     __tablename__ = "contest_votes"
-    __table_args__ = (Index("ix_contest_votes_user_day", "user_id", "day"),
-                      Index("ix_contest_votes_entry_cast_at", "entry_id", "cast_at"),
+    __table_args__ = (Index("ix_contest_votes_entry_cast_at", "entry_id", "cast_at"),
                       Index("ix_contest_votes_round_status", "round_id", "status"))
     id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("contest_rounds.id"))
+    # No foreign key to the round: checking one locks the round's row (FOR KEY SHARE) in every
+    # vote, a row all votes share; the entry's key (whose round is its own) stands for it.
+    round_id: Mapped[int]
     entry_id: Mapped[int] = mapped_column(ForeignKey("contest_entries.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     openid: Mapped[str] = mapped_column(String(64), index=True)
@@ -44,113 +85,329 @@ class Vote(Base):
     voided_at: Mapped[dt.datetime | None]
 
 
+class VoterQuota(Base):
+    """A voter's votes on their latest voting day, and when they last voted (any round).
+
+    The quota tables are counters kept beside the votes, without foreign keys: checking those
+    would lock the voter's and the entry's rows in every vote for nothing the votes do not hold.
+    """
+
+    __tablename__ = "contest_voter_quota"
+    user_id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[dt.date]
+    today: Mapped[int]
+    last_at: Mapped[dt.datetime]
+    prev_at: Mapped[dt.datetime | None]        # last_at before the latest vote (the rate limit's)
+
+
+class EntryQuota(Base):
+    """A voter's votes for one entry: on their latest day for it, and in its round."""
+
+    __tablename__ = "contest_entry_quota"
+    user_id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[dt.date]
+    today: Mapped[int]
+    total: Mapped[int]
+
+
+class Blacklisted(Base):
+    """A follower whose votes are refused."""
+
+    __tablename__ = "contest_blacklist"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    openid: Mapped[str] = mapped_column(String(64), unique=True)
+    reason: Mapped[str] = mapped_column(String(200))
+    added_by: Mapped[str] = mapped_column(String(64))
+    added_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+@dataclasses.dataclass(frozen=True)
+class VoteRules:
+    """The quota rules in force, from the settings."""
+
+    per_day: int
+    per_entry_per_day: int
+    per_entry_per_round: int          # 0 = no cap
+    followers_only: bool
+    min_seconds: float
+
+    @classmethod
+    def from_settings(cls, c: ContestSettings) -> VoteRules:
+        """Read the rules from the [contest] settings."""
+        return cls(c.votes_per_user_per_day, c.votes_per_entry_per_user_per_day,
+                   c.votes_per_entry_per_user_per_round, c.followers_only, c.min_seconds_between_votes)
+
+
+@dataclasses.dataclass(frozen=True)
+class Usage:
+    """What a voter had cast before this vote (valid or void: a voided vote still used its quota)."""
+
+    today: int
+    entry_today: int
+    entry_round: int
+    seconds_since_last: float | None
+
+
+def refusal(rules: VoteRules, usage: Usage) -> Refusal | None:
+    """The first quota rule this vote would break, or None."""
+    if usage.today >= rules.per_day:
+        return Refusal.DAY_QUOTA
+    if usage.entry_today >= rules.per_entry_per_day:
+        return Refusal.ENTRY_DAY
+    if rules.per_entry_per_round and usage.entry_round >= rules.per_entry_per_round:
+        return Refusal.ENTRY_ROUND
+    if usage.seconds_since_last is not None and usage.seconds_since_last < rules.min_seconds:
+        return Refusal.RATE_LIMITED
+    return None
+
+
+def refusal_details(reason: Refusal, rules: VoteRules, usage: Usage) -> dict[str, Any]:
+    """Numbers the refusal's sentence shows."""
+    wait = max(1, int(rules.min_seconds - (usage.seconds_since_last or 0) + 0.999))
+    return {"per_day": rules.per_day, "per_entry_per_day": rules.per_entry_per_day,
+            "per_entry_per_round": rules.per_entry_per_round, "wait": wait}
+
+
 @dataclasses.dataclass(frozen=True)
 class Cast:
-    """A counted vote."""
+    """A counted vote and where its entry stands now."""
 
     vote_id: int
     entry_id: int
     number: int
     name: str
+    month: str
     left_today: int
-    votes: int          # the entry's valid votes with this one
-    version: int        # the round's version (the cache's generation) the vote was counted in
+    votes: int               # the entry's valid votes with this one
+    rank: int                # 1 + entries with more votes
+    tied: int                # other entries with as many votes
+    gap: int | None          # votes behind the next higher count; None when first
+    lead: int | None         # first and not tied: votes ahead of the next lower count
 
 
-def _usage_query(user_id: int, entry_id: int, day: dt.date) -> Select[Any]:
-    on_entry = Vote.entry_id == entry_id
-    return select(func.count(Vote.id).filter(Vote.day == day),
-                  func.count(Vote.id).filter(and_(Vote.day == day, on_entry)),
-                  func.count(Vote.id).filter(on_entry),
-                  func.max(Vote.cast_at)).where(Vote.user_id == user_id)
+def standing(votes: int, others: list[int]) -> tuple[int, int, int | None, int | None]:
+    """Rank, ties, gap above and lead below of a count among the other entries' counts."""
+    higher = [v for v in others if v > votes]
+    lower = [v for v in others if v < votes]
+    tied = sum(1 for v in others if v == votes)
+    gap = min(higher) - votes if higher else None
+    lead = votes - max(lower) if lower and not higher and not tied else None
+    return 1 + len(higher), tied, gap, lead
 
 
-def _usage(counts: Sequence[Any], now: dt.datetime) -> Usage:
-    today, entry_today, entry_round, last = counts
-    return Usage(today, entry_today, entry_round, None if last is None else (now - last).total_seconds())
+def cast_vote(session: Session, user: User, number: int, now: dt.datetime, c: ContestSettings,
+              tz: ZoneInfo) -> Cast:
+    """Count one vote in the round shown now, or raise VoteRefused (then roll back)."""
+    rules, day = VoteRules.from_settings(c), now.astimezone(tz).date()
+    follower = user.subscribed or not rules.followers_only
+    if session.get_bind().dialect.name == "postgresql":
+        return _cast_in_one_statement(session, user, number, now, day, rules, tz, follower)
+    return _cast_step_by_step(session, user, number, now, day, rules, tz, follower)
 
 
-def share_round_and_count(session: Session, round_id: int, user_id: int, entry_id: int, day: dt.date,
-                          now: dt.datetime) -> tuple[int, Usage] | None:
-    """Hold the voting round's row FOR SHARE and count the voter's votes, in one statement;
-    returns the round's version and the usage, or None when the round is not voting.
+# One round trip: the contest's shared lock, the round, the entry, the blacklist, both quota
+# upserts, the vote, the counter and the standing. The upserts' RETURNING values are read under
+# their row locks (exact). Every write depends on `ok`, which reads the lock: nothing is written
+# before the lock is held (so no row lock is held while waiting for it: no deadlock with a void).
+CAST = text("""
+WITH lk AS (SELECT pg_advisory_xact_lock_shared(:lock_key)),
+r AS (
+  SELECT id, month, state, opens_at, closes_at FROM contest_rounds
+  WHERE month <= :month AND state <> 'shortlisting' ORDER BY month DESC LIMIT 1),
+e AS (
+  SELECT contest_entries.id, contest_entries.number, contest_entries.name, contest_entries.round_id
+  FROM contest_entries JOIN r ON contest_entries.round_id = r.id
+  WHERE contest_entries.number = :number),
+bl AS (SELECT EXISTS (SELECT 1 FROM contest_blacklist WHERE openid = :openid) AS listed),
+ok AS (
+  SELECT e.* FROM lk, e, r, bl
+  WHERE r.state = 'voting' AND :now >= r.opens_at AND :now < r.closes_at AND NOT bl.listed
+    AND CAST(:follower AS boolean)),
+vq AS (
+  INSERT INTO contest_voter_quota AS q (user_id, day, today, last_at, prev_at)
+  SELECT :user_id, :day, 1, :now, NULL FROM ok
+  ON CONFLICT (user_id) DO UPDATE SET
+    today = CASE WHEN q.day = excluded.day THEN q.today + 1 ELSE 1 END, day = excluded.day,
+    prev_at = q.last_at, last_at = GREATEST(q.last_at, excluded.last_at)
+  RETURNING q.today, q.prev_at),
+eq AS (
+  INSERT INTO contest_entry_quota AS q (user_id, entry_id, day, today, total)
+  SELECT :user_id, ok.id, :day, 1, 1 FROM ok
+  ON CONFLICT (user_id, entry_id) DO UPDATE SET
+    today = CASE WHEN q.day = excluded.day THEN q.today + 1 ELSE 1 END, day = excluded.day,
+    total = q.total + 1
+  RETURNING q.today, q.total),
+v AS (
+  INSERT INTO contest_votes (round_id, entry_id, user_id, openid, cast_at, day, status)
+  SELECT ok.round_id, ok.id, :user_id, :openid, :now, :day, 'valid' FROM ok, vq, eq
+  WHERE vq.today <= :per_day AND eq.today <= :per_entry_day
+    AND (:per_round = 0 OR eq.total <= :per_round)
+    AND (vq.prev_at IS NULL OR vq.prev_at <= :rate_since)
+  RETURNING id, entry_id),
+c AS (
+  UPDATE contest_entries SET valid_votes = valid_votes + 1 FROM v
+  WHERE contest_entries.id = v.entry_id AND contest_entries.final_votes IS NULL
+  RETURNING contest_entries.valid_votes)
+SELECT r.id, r.month, r.state, r.opens_at, r.closes_at, e.id, e.number, e.name, bl.listed,
+       vq.today, vq.prev_at, eq.today, eq.total, v.id, c.valid_votes,
+       CASE WHEN e.id IS NULL AND r.id IS NOT NULL
+            THEN (SELECT count(*) FROM contest_entries WHERE round_id = r.id) END,
+       (SELECT array_agg(o.valid_votes) FROM contest_entries o
+        WHERE o.round_id = r.id AND o.id <> e.id)
+FROM (SELECT 1) AS one LEFT JOIN r ON true LEFT JOIN e ON true LEFT JOIN bl ON true
+  LEFT JOIN vq ON true LEFT JOIN eq ON true LEFT JOIN v ON true LEFT JOIN c ON true
+""")
 
-    Votes share the lock, so they do not wait for each other, but a void or close (which takes
-    it exclusively, see lock_round) waits for them, and a vote that waited for a close re-checks
-    the state and finds the round closed. The counts are right although the statement may have
-    waited: the voter's row lock, taken before, keeps the voter's other votes out. SQLite has no
-    row locks: its single writer lock, taken by lock_voter, serialises everything there.
-    """
-    counts = _usage_query(user_id, entry_id, day).subquery()
-    stmt = (select(Round.version, *counts.c).select_from(Round).join(counts, true())
-            .where(Round.id == round_id, Round.state == RoundState.VOTING)
-            .with_for_update(read=True, of=Round))
-    found = session.execute(stmt).first()
-    return None if found is None else (found[0], _usage(found[1:], now))
+
+_CAST_SQL: dict[str, str] = {}
 
 
-def entry_for(session: Session, round_id: int, number: int, openid: str) -> tuple[Entry | None, bool]:
-    """The entry voted for, and whether the voter is blacklisted, in one statement."""
-    from models.contest_fraud import Blacklisted  # fraud builds on votes; late import
-
-    listed = select(Blacklisted.id).where(Blacklisted.openid == openid).exists()
-    found = session.execute(select(Entry, listed).where(Entry.round_id == round_id,
-                                                        Entry.number == number)).first()
-    return (None, False) if found is None else (found[0], bool(found[1]))
-
-
-def lock_voter(session: Session, user_id: int) -> None:
-    """Serialise one voter's votes: a no-op UPDATE locks the row on PostgreSQL and takes
-    SQLite's write lock before anything is counted, so two votes never count the same quota."""
-    session.execute(update(User).where(User.id == user_id).values(openid=User.openid)
-                    .execution_options(synchronize_session=False))
+def _run(session: Session, params: dict[str, Any]) -> Any:
+    """Run CAST as the driver's SQL (compiled once): the ORM's execution path costs more than
+    the statement here; the parameters are already in the columns' stored forms."""
+    conn = session.connection()
+    sql = _CAST_SQL.get(conn.dialect.name)
+    if sql is None:
+        sql = _CAST_SQL[conn.dialect.name] = str(CAST.compile(dialect=conn.dialect))
+    return conn.exec_driver_sql(sql, params).one()
 
 
-def check_open(row: Round | None, now: dt.datetime, tz: ZoneInfo) -> None:
-    """Refuse a vote outside the round's window."""
-    if row is None or row.opens_at is None or row.closes_at is None:
+def _utc(value: dt.datetime) -> dt.datetime:
+    """Naive UTC, as the tables store it (see models.base.UTCDateTime)."""
+    return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    return None if value is None else value.replace(tzinfo=dt.timezone.utc)
+
+
+def _cast_in_one_statement(session: Session, user: User, number: int, now: dt.datetime,
+                           day: dt.date, rules: VoteRules, tz: ZoneInfo, follower: bool) -> Cast:
+    """PostgreSQL: the whole vote in one statement; a refusal is explained from what it returned."""
+    params = {"lock_key": CONTEST_LOCK, "month": month_of(now, tz), "number": number,
+              "openid": user.openid, "now": _utc(now), "follower": follower, "user_id": user.id,
+              "day": day, "per_day": rules.per_day, "per_entry_day": rules.per_entry_per_day,
+              "per_round": rules.per_entry_per_round,
+              "rate_since": _utc(now - dt.timedelta(seconds=rules.min_seconds))}
+    (round_id, month, state, opens, closes, entry_id, num, name, listed, v_today, prev_at,
+     e_today, e_total, vote_id, votes, count, others) = _run(session, params)
+    if round_id is None:
         raise VoteRefused(Refusal.NO_ROUND)
-    if row.state != RoundState.VOTING or now >= row.closes_at:
-        raise VoteRefused(Refusal.ENDED, month=row.month)
-    if now < row.opens_at:
-        raise VoteRefused(Refusal.NOT_OPEN, opens=f"{row.opens_at.astimezone(tz):%m月%d日 %H:%M}")
+    _check_window(state, _aware(opens), _aware(closes), month, now, tz)
+    if entry_id is None:
+        raise VoteRefused(Refusal.NO_SUCH_ENTRY, number=number, count=count)
+    _check_voter(bool(listed), follower)
+    if vote_id is not None and votes is None:  # it waited for the close: see the module's docstring
+        raise VoteRefused(Refusal.ENDED, month=month)
+    if votes is None:
+        # The quota upserts ran (the transaction is rolled back); say which rule stopped it.
+        prev = _aware(prev_at)
+        usage = Usage(v_today - 1, e_today - 1, e_total - 1,
+                      None if prev is None else (now - prev).total_seconds())
+        _refuse(rules, usage)
+    rank, tied, gap, lead = standing(votes, list(others or []))
+    return Cast(vote_id, entry_id, num, name, month, rules.per_day - v_today, votes, rank, tied,
+                gap, lead)
 
 
-def check_voter(user: User, rules: VoteRules, blacklisted: bool) -> None:
+def _check_window(state: str, opens: dt.datetime | None, closes: dt.datetime | None, month: str,
+                  now: dt.datetime, tz: ZoneInfo) -> None:
+    """Refuse a vote outside the round's window."""
+    if opens is None or closes is None:
+        raise VoteRefused(Refusal.NO_ROUND)
+    if state != RoundState.VOTING or now >= closes:
+        raise VoteRefused(Refusal.ENDED, month=month)
+    if now < opens:
+        raise VoteRefused(Refusal.NOT_OPEN, opens=f"{opens.astimezone(tz):%m月%d日 %H:%M}")
+
+
+def _check_voter(blacklisted: bool, follower: bool) -> None:
     """Refuse blacklisted voters and, when the rules say so, non-followers."""
     if blacklisted:
         raise VoteRefused(Refusal.BLACKLISTED)
-    if rules.followers_only and not user.subscribed:
+    if not follower:
         raise VoteRefused(Refusal.NOT_FOLLOWER)
 
 
-def cast_vote(session: Session, user: User, row: Round | None, number: int, now: dt.datetime,
-              rules: VoteRules, tz: ZoneInfo) -> Cast:
-    """Count one vote, or raise VoteRefused; the caller commits (or rolls back on refusal)."""
-    check_open(row, now, tz)
-    assert row is not None
-    entry, blacklisted = entry_for(session, row.id, number, user.openid)
-    if entry is None:
+def _refuse(rules: VoteRules, usage: Usage) -> None:
+    """Raise the quota rule the vote broke."""
+    broken = refusal(rules, usage)
+    assert broken is not None  # the vote row is only missing when a quota rule said no
+    raise VoteRefused(broken, **refusal_details(broken, rules, usage))
+
+
+def _cast_step_by_step(session: Session, user: User, number: int, now: dt.datetime, day: dt.date,
+                       rules: VoteRules, tz: ZoneInfo, follower: bool) -> Cast:
+    """SQLite: the same steps, one statement each, under its single writer lock.
+
+    The voter's quota is raised first: that write takes the lock (pysqlite begins a transaction at
+    the first write), so the round is read after any close or void that committed before.
+    """
+    v_today, prev = _raise_voter_quota(session, user.id, day, now)
+    row = shown_round(session, month_of(now, tz))
+    if row is None:
+        raise VoteRefused(Refusal.NO_ROUND)
+    _check_window(row.state, row.opens_at, row.closes_at, row.month, now, tz)
+    listed = select(Blacklisted.id).where(Blacklisted.openid == user.openid).exists()
+    found = session.execute(select(Entry, listed).where(Entry.round_id == row.id,
+                                                        Entry.number == number)).first()
+    if found is None:
         count = session.scalar(select(func.count(Entry.id)).where(Entry.round_id == row.id))
         raise VoteRefused(Refusal.NO_SUCH_ENTRY, number=number, count=count)
-    check_voter(user, rules, blacklisted)
-    lock_voter(session, user.id)
-    day = now.astimezone(tz).date()
-    locked = share_round_and_count(session, row.id, user.id, entry.id, day, now)
-    if locked is None:
-        raise VoteRefused(Refusal.ENDED, month=row.month)
-    return _insert(session, user, entry, now, rules, day, *locked)
-
-
-def _insert(session: Session, user: User, entry: Entry, now: dt.datetime, rules: VoteRules,
-            day: dt.date, version: int, usage: Usage) -> Cast:
-    """Check the quotas counted under the locks and write the vote."""
-    broken = refusal(rules, usage)
-    if broken is not None:
-        raise VoteRefused(broken, **refusal_details(broken, rules, usage))
-    stmt = insert(Vote).values(round_id=entry.round_id, entry_id=entry.id, user_id=user.id,
-                               openid=user.openid, cast_at=now, day=day, status=VoteStatus.VALID)
+    entry = found[0]
+    _check_voter(bool(found[1]), follower)
+    e_today, e_total = _raise_entry_quota(session, user.id, entry.id, day)
+    usage = Usage(v_today - 1, e_today - 1, e_total - 1,
+                  None if prev is None else (now - prev).total_seconds())
+    if refusal(rules, usage) is not None:
+        _refuse(rules, usage)
+    stmt = insert(Vote).values(round_id=row.id, entry_id=entry.id, user_id=user.id, openid=user.openid,
+                               cast_at=now, day=day, status=VoteStatus.VALID)
     vote_id = session.execute(stmt.returning(Vote.id)).scalar_one()
-    votes = count_vote(session, entry.id)
-    return Cast(vote_id, entry.id, entry.number, entry.name, rules.per_day - usage.today - 1, votes,
-                version)
+    votes = session.execute(update(Entry).where(Entry.id == entry.id)
+                            .values(valid_votes=Entry.valid_votes + 1).returning(Entry.valid_votes)
+                            .execution_options(synchronize_session=False)).scalar_one()
+    others = list(session.scalars(select(Entry.valid_votes).where(Entry.round_id == row.id,
+                                                                  Entry.id != entry.id)))
+    rank, tied, gap, lead = standing(votes, others)
+    return Cast(vote_id, entry.id, entry.number, entry.name, row.month, rules.per_day - v_today, votes,
+                rank, tied, gap, lead)
+
+
+def _raise_voter_quota(session: Session, user_id: int, day: dt.date,
+                       now: dt.datetime) -> tuple[int, dt.datetime | None]:
+    """Count the vote in the voter's day; returns the day's votes with it and the previous vote's time."""
+    q = VoterQuota.__table__.c
+    stmt = sqlite_insert(VoterQuota).values(user_id=user_id, day=day, today=1, last_at=now, prev_at=None)
+    stmt = stmt.on_conflict_do_update(index_elements=[q.user_id], set_={
+        "today": _same_day_plus_one(q.day, q.today, stmt.excluded.day), "day": stmt.excluded.day,
+        "prev_at": q.last_at, "last_at": func.max(q.last_at, stmt.excluded.last_at)})
+    today, prev = session.execute(stmt.returning(q.today, q.prev_at)).one()
+    return today, prev
+
+
+def _raise_entry_quota(session: Session, user_id: int, entry_id: int, day: dt.date) -> tuple[int, int]:
+    """Count the vote for the entry; returns the voter's votes for it that day and in all."""
+    q = EntryQuota.__table__.c
+    stmt = sqlite_insert(EntryQuota).values(user_id=user_id, entry_id=entry_id, day=day, today=1, total=1)
+    stmt = stmt.on_conflict_do_update(index_elements=[q.user_id, q.entry_id], set_={
+        "today": _same_day_plus_one(q.day, q.today, stmt.excluded.day), "day": stmt.excluded.day,
+        "total": q.total + 1})
+    today, total = session.execute(stmt.returning(q.today, q.total)).one()
+    return today, total
+
+
+def _same_day_plus_one(day: Any, today: Any, new_day: Any) -> Any:
+    """The day's count raised by one, or 1 on a new day."""
+    return case((day == new_day, today + 1), else_=1)
+
+
+def is_blacklisted(session: Session, openid: str) -> bool:
+    """Whether the follower's votes are refused."""
+    return session.scalar(select(Blacklisted.id).where(Blacklisted.openid == openid)) is not None
+
+
+__all__ = ["Blacklisted", "Cast", "EntryQuota", "Refusal", "Usage", "Vote", "VoteRefused", "VoteRules",
+           "VoteStatus", "VoterQuota", "cast_vote", "is_blacklisted", "refusal", "refusal_details",
+           "standing"]

@@ -13,7 +13,6 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from core.settings import CampaignSettings, Settings, SupportSettings
-from bot.store import Store
 from models import contest
 from models.accounts import BindingCode, Supervisor, User, new_code
 from models.contest_rank import Standing
@@ -157,7 +156,7 @@ def unfiled_orgs(session: Session, town: str, items: list[FilingItem]) -> list[s
     return list(session.scalars(stmt))
 
 
-def contest_figures(session: Session, store: Store, town: str, now: dt.datetime,
+def contest_figures(session: Session, town: str, now: dt.datetime,
                     settings: Settings) -> ContestFigures | None:
     """The town's entries in the round chat shows now, with their valid votes; None without one."""
     row = contest.round_for_chat(session, now, settings)
@@ -166,7 +165,7 @@ def contest_figures(session: Session, store: Store, town: str, now: dt.datetime,
     if row.state in (contest.RoundState.CLOSED, contest.RoundState.ANNOUNCED):
         standings = list(contest.results(session, row.month).standings)
     else:
-        standings = contest.board(session, store, row, settings.contest.leaderboard_ttl_days * 86400)
+        standings = contest.board(session, row)
     orgs = set(session.scalars(select(Organisation.id).where(Organisation.town == town)))
     mine = sorted((s for s in standings if s.org_id in orgs), key=lambda s: (s.rank, s.number))
     return ContestFigures(row.month, row.state, len(standings), tuple(mine))

@@ -4,7 +4,8 @@ from __future__ import annotations
 import logging
 
 from bot.services import Services
-from models import contest, contest_board
+from models import contest
+from models.contest_fraud import flag_bursts
 
 log = logging.getLogger(__name__)
 ACTOR = "scheduler"
@@ -23,8 +24,8 @@ def close_due_rounds(services: Services) -> list[str]:
     return closed
 
 
-def refresh_leaderboards(services: Services) -> list[str]:
-    """Rebuild the leaderboard caches of the rounds being voted on from SQL."""
-    ttl = services.settings.contest.leaderboard_ttl_days * 86400
+def flag_vote_bursts(services: Services) -> list[int]:
+    """Flag the projects whose votes burst now and alert the admins; returns the flagged entries."""
     with services.db.session() as session:
-        return contest_board.refresh_all(services.store, session, ttl)
+        return flag_bursts(session, services.now(), services.settings.contest,
+                           services.settings.admins.openids)

@@ -1,4 +1,4 @@
-"""The contest's scheduled jobs, with the jobs' signature: close, announce, rebuild the caches."""
+"""The contest's scheduled jobs, with the jobs' signature: close, announce, flag vote bursts."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot.services import Services
 from models.announce import announce
 from models.contest_rounds import Round, RoundState
-from scheduler.contest import close_due_rounds, refresh_leaderboards
+from scheduler.contest import close_due_rounds, flag_vote_bursts
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,6 @@ def announce_rounds(services: Services, now: dt.datetime) -> None:
         log.info("scheduler: announced %s: %s", month, done)
 
 
-def rebuild_leaderboards(services: Services, now: dt.datetime) -> None:
-    """Rebuild the leaderboard cache of every round being voted on, from SQL."""
-    refresh_leaderboards(services)
+def flag_bursts(services: Services, now: dt.datetime) -> None:
+    """Flag the projects whose votes burst (the votes stay valid) and alert the platform admins."""
+    flag_vote_bursts(services)

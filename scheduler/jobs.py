@@ -23,7 +23,7 @@ JOBS: dict[str, str] = {
     "announce": "scheduler.contest_jobs:announce_rounds",
     "drain_inbox": "scheduler.inbox:drain_inbox",
     "drain_outbox": "scheduler.outbox:drain_outbox",
-    "leaderboards": "scheduler.contest_jobs:rebuild_leaderboards",
+    "vote_bursts": "scheduler.contest_jobs:flag_bursts",
     "filing_reminder": "scheduler.reminders:filing_reminder",
     "experts_monthly": "scheduler.experts:evaluate_previous_month",
     "experts_quarterly": "scheduler.experts:select_previous_quarter",

@@ -108,7 +108,7 @@ def test_scheduler_due_and_status(app: Flask, clock: Clock) -> None:
     # 09:30 on a Tuesday in the middle of the month: the minutely and ten-minutely jobs, today's
     # 09:00 reminder, the daily expert jobs (which find nothing to do), the activity loop's
     # ten-minutely and 03:30 jobs and the 03:30 purge of expired drafts are due; the 1st's are not
-    assert code == 0 and out.strip() == ("已运行：drain_inbox、drain_outbox、leaderboards、filing_reminder、"
+    assert code == 0 and out.strip() == ("已运行：drain_inbox、drain_outbox、vote_bursts、filing_reminder、"
                                          "experts_monthly、experts_quarterly、activity_reminders、"
                                          "activity_rate_invites、activity_erase、purge_drafts")
     code, out = _cli(app, "scheduler", "due")

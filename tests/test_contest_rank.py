@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
-from models.contest_rank import (Tally, competition_ranks, final_board, gap_above, lead_below,
-                                 live_board)
+from models.contest_rank import Tally, competition_ranks, final_board, live_board
+from models.contest_votes import standing
 
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
 T0 = dt.datetime(2017, 11, 1, tzinfo=dt.timezone.utc)
@@ -50,12 +50,17 @@ def test_live_board_orders_ties_by_number() -> None:
     assert [(s.rank, s.number) for s in board] == [(1, 2), (2, 1), (2, 3), (4, 4)]
 
 
-@pytest.mark.parametrize(("votes", "mine", "gap", "lead"), [
-    ([5, 3, 1], 3, 2, 2), ([5, 3, 1], 5, None, 2), ([5, 5], 5, None, None), ([4], 4, None, None),
-    ([7, 2, 2], 2, 5, None)])
-def test_gap_and_lead(votes: list[int], mine: int, gap: int | None, lead: int | None) -> None:
-    """The gap to the next place up and the leader's margin."""
-    assert (gap_above(mine, votes), lead_below(mine, votes)) == (gap, lead)
+@pytest.mark.parametrize(("others", "mine", "expected"), [
+    ([5, 1], 3, (2, 0, 2, None)),        # behind: the gap to the place above
+    ([3, 1], 5, (1, 0, None, 2)),        # alone in front: the lead over the second
+    ([5], 5, (1, 1, None, None)),        # tied first: no lead to speak of
+    ([], 4, (1, 0, None, None)),         # the only project
+    ([7, 2], 2, (2, 1, 5, None)),        # tied second, 5 behind the first
+    ([7, 7, 1], 3, (3, 0, 4, None)),     # third behind two tied: the gap to them
+    ([0, 0], 1, (1, 0, None, 1))])       # the first vote of the round
+def test_standing(others: list[int], mine: int, expected: tuple[int, int, int | None, int | None]) -> None:
+    """Rank, entries tied with it, the gap to the place above and the leader's margin."""
+    assert standing(mine, others) == expected
 
 
 def test_cut_by_who_reached_the_count_first() -> None:

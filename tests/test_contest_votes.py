@@ -12,7 +12,7 @@ from bot.services import Services
 from core.settings import Settings
 from models.contest import vote
 from models.contest_fraud import blacklist_add
-from models.contest_rules import Refusal, Usage, VoteRefused, VoteRules, refusal
+from models.contest_votes import Refusal, Usage, VoteRefused, VoteRules, refusal
 from models.contest_votes import Vote, VoteStatus
 from tests.support import create_user
 from tests.support_contest import at, create_round
@@ -74,7 +74,7 @@ def contest(app: Any, services: Services) -> Services:
 def test_a_vote_is_a_durable_row_with_rank_and_quota_left(contest: Services) -> None:
     """The vote is stored valid with its day; the outcome names rank, votes and votes left."""
     out = _vote(contest, "o_a", 2, at("2017-11-05 10:00"))
-    assert (out.cast.number, out.votes, out.rank, out.gap, out.lead, out.cast.left_today) == (2, 1, 1, None, 1, 2)
+    assert (out.number, out.votes, out.rank, out.gap, out.lead, out.left_today) == (2, 1, 1, None, 1, 2)
     with contest.db.session() as s:
         row = s.scalar(select(Vote))
         assert (row.status, row.day, row.openid) == (VoteStatus.VALID, dt.date(2017, 11, 5), "o_a")
@@ -95,7 +95,7 @@ def test_day_quota_resets_at_midnight_shanghai(contest: Services) -> None:
     with pytest.raises(VoteRefused) as exc:
         _vote(contest, "o_a", 1, at("2017-11-05 23:59:59"))
     assert exc.value.reason == Refusal.DAY_QUOTA
-    assert _vote(contest, "o_a", 1, at("2017-11-06 00:00")).cast.left_today == 2
+    assert _vote(contest, "o_a", 1, at("2017-11-06 00:00")).left_today == 2
 
 
 @pytest.mark.parametrize(("when", "reason"), [

@@ -36,9 +36,9 @@ def test_redelivery_three_times_one_side_effect_same_bytes(sim: Simulator, servi
 
 def test_events_dedupe_on_time_event_and_key(sim: Simulator, services: Any) -> None:
     """Two identical CLICKs in one second are one action; a later one is another."""
-    first = sim.event("o_tap", "CLICK", "HELP", create_time=1_500_000_000)
-    again = sim.event("o_tap", "CLICK", "HELP", create_time=1_500_000_000)
-    later = sim.event("o_tap", "CLICK", "HELP", create_time=1_500_000_001)
+    first = sim.event("o_tap", "CLICK", "MY_FILINGS", create_time=1_500_000_000)
+    again = sim.event("o_tap", "CLICK", "MY_FILINGS", create_time=1_500_000_000)
+    later = sim.event("o_tap", "CLICK", "MY_FILINGS", create_time=1_500_000_001)
     assert first == again and later[0] == 200
     keys = services.store.redis.keys(services.store.key("dedupe", "o_tap", "*"))
     assert len(keys) == 2

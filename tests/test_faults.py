@@ -33,7 +33,7 @@ from models.accounts import BindingCode, new_code
 from models.orgs import OrgAdmin
 from models.contest_votes import Vote
 from models.outbox import Channel, OutboxMessage, Status, enqueue
-from tests.support import create_org, create_user, reset_database
+from tests.support import TEST_APPID, create_org, create_user, reset_database
 from tests.support_contest import create_round
 from tests.support_faults import PrivatePostgres, PrivateRedis, postgres_bin
 
@@ -242,7 +242,7 @@ def test_a_sender_killed_with_sigkill(pg_up: PrivatePostgres, redis_up: PrivateR
                              "data": {"project": "项目", "result": "入选", "month": "2017年11月"}})
     fake_wechat.latency = 0.1
     config = write_config(tmp_path, pg_up.url, redis_up.url, {
-        "wechat": {"api_base_url": fake_wechat.url},
+        "wechat": {"api_base_url": fake_wechat.url, "app_id": TEST_APPID},  # the fake's, not the bench's
         "push": {"pool_size": 2, "batch_size": 4, "lease_seconds": 1},
         "push.templates.contest_result": {"template_id": "tpl_result"}})
     sender = push_run(config)

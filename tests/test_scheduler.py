@@ -26,7 +26,7 @@ TZ = dt.timezone(dt.timedelta(hours=8))
 NOV30 = dt.datetime(2017, 11, 30, 12, 0, tzinfo=TZ)
 DEC3 = dt.datetime(2017, 12, 3, 9, 0, tzinfo=TZ)
 ONLY_CONTEST = {"close_round": "5 0 1 * *", "announce": "0 10 1 * *", "drain_outbox": "", "drain_inbox": "",
-                "leaderboards": "", "filing_reminder": "", "experts_monthly": "",
+                "vote_bursts": "", "filing_reminder": "", "experts_monthly": "",
                 "experts_quarterly": "", "activity_reminders": "", "activity_rate_invites": "",
                 "activity_erase": "", "purge_drafts": ""}
 

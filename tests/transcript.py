@@ -12,7 +12,7 @@ Format (one directive a line; `#` starts a comment line):
   > text                               the user (last @user) sends text; `> OPENID: text` names one
   > [CLICK] KEY / > [EVENT] subscribe qrscene_x / > [IMAGE]
   > [EVENT] SCAN {checkin:N}           {checkin:N} / {checkout:N}: activity N's check-in / 签退 scene
-  < part                               the reply contains part
+  < part                               the reply contains part (`\\n` a line break, as in <=)
   <= text                              the reply equals text
   <~ regex                             the reply matches regex (search)
   <!  part                             the reply does not contain part
@@ -226,7 +226,7 @@ class Runner:
         self.previous, self.reply = self.reply, reply
 
     def do_contains(self, arg: str) -> None:
-        assert arg in self.reply, f"expected the reply to contain {arg!r}"
+        assert arg.replace("\\n", "\n") in self.reply, f"expected the reply to contain {arg!r}"
 
     def do_lacks(self, arg: str) -> None:
         assert arg not in self.reply, f"expected the reply not to contain {arg!r}"

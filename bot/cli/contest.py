@@ -11,7 +11,7 @@ from bot.cli.common import MONTH, fail, services, session
 from bot.cli.contest_status import print_status
 from bot.cli.imports import fail_import
 from core.texts import t
-from models import contest, contest_board
+from models import contest
 from models.contest_close import check_closable, check_voidable, entry_of
 from models.contest_fraud import VoidScope, blacklist_add, blacklist_remove, void_votes
 from models.contest_rounds import (ContestError, candidates, default_window, explicit_window,
@@ -130,17 +130,8 @@ def void(openid: str | None, entry: int | None, month: str | None, since: dt.dat
             fail(str(exc))
         scope = VoidScope(openid, entry_id, since.replace(tzinfo=svc.tz) if since else None)
         count = void_votes(s, row, scope, reason.strip(), _actor(by), svc.now())
-    _rebuild(month)
     click.echo(t("cli.contest.voided", month=month, n=count, reason=reason.strip()))
     click.echo(count)
-
-
-def _rebuild(month: str) -> None:
-    """Refresh the month's leaderboard cache from SQL after a change."""
-    svc = services()
-    with session() as s:
-        contest_board.rebuild(svc.store, s, contest.round_of(s, month),
-                              svc.settings.contest.leaderboard_ttl_days * 86400)
 
 
 @group.command("judge")

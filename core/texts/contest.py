@@ -10,13 +10,19 @@ TEXTS: dict[str, str] = {
     "contest.list.no_page": "没有第 {page} 页，项目列表共 {pages} 页。",
     "contest.list.usage": "发送“项目”查看本月项目，“项目 N”看第 N 号项目，“项目 2页”翻页。",
     "contest.detail": "{number}号 {name}\n主办：{org}（{town}）\n时间：{time}\n地点：{location}\n"
-                      "当前 {votes} 票，排名第 {rank}。\n发送“投票 {number}”为它点赞。\n简介：{description}",
+                      "{standing}\n发送“投票 {number}”为它点赞。\n简介：{description}",
+    "contest.detail.rank": "当前 {votes} 票，排名第 {rank}。",
+    "contest.detail.tied": "当前 {votes} 票，与另外 {tied} 个项目并列第 {rank}。",
+    "contest.detail.no_votes": "本期还没有人投票，欢迎投出第一票。",
     # voting
-    "contest.vote.ok": "点赞成功！您为 {number}号“{name}”投出一票。\n该项目现有 {votes} 票，排名第 {rank}。\n"
+    "contest.vote.ok": "点赞成功！您为 {number}号“{name}”投出一票。\n该项目现有 {votes} 票，{place}\n"
                        "{position}\n{left}",
+    "contest.vote.rank": "排名第 {rank}。",
+    "contest.vote.tied": "与另外 {tied} 个项目并列第 {rank}。",
     "contest.vote.gap": "距上一名还差 {gap} 票。",
-    "contest.vote.lead": "暂列第一，领先第二名 {lead} 票。",
-    "contest.vote.alone": "暂列第一。",
+    "contest.vote.lead": "领先第二名 {lead} 票。",
+    "contest.vote.alone": "本期只有这一个项目。",
+    "contest.vote.tied_first": "再多一票就能单独领先。",
     "contest.vote.left": "您今天还可以投 {left} 票。",
     "contest.vote.none_left": "您今天的票已经投完，明天再来吧。",
     "contest.vote.usage": "请发送“投票”加项目编号，例如：投票 3（也可以发送“点赞 3”）。发送“项目”查看编号。",

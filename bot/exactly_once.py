@@ -1,7 +1,7 @@
-"""A delivery's store steps, fused into two atomic round trips.
+"""The exactly-once gate: a message's store steps, fused into two atomic round trips.
 
-`open_delivery` claims the dedupe key, takes the user's lock and reads their dialog state in one
-Lua call; `close_delivery` stores the answer for retries (or forgets the claim) and releases the
+`open_gate` claims the dedupe key, takes the user's lock and reads their dialog state in one
+Lua call; `close_gate` stores the answer for retries (or forgets the claim) and releases the
 lock in another. The guarantees are those of the separate steps: the claim comes before any side
 effect, the lock is only ever released by its holder, and a retry sees either the pending marker
 or the first delivery's bytes.
@@ -38,8 +38,8 @@ LOCK_POLL_SECONDS = 0.05
 
 
 @dataclasses.dataclass(frozen=True)
-class Delivery:
-    """One delivery's keys and lock token."""
+class Gate:
+    """One message's keys and lock token."""
 
     dedupe: str
     lock: str
@@ -49,7 +49,7 @@ class Delivery:
 
 @dataclasses.dataclass(frozen=True)
 class Opened:
-    """What `open_delivery` found: a first delivery (locked or not) or the first one's value."""
+    """What `open_gate` found: a first delivery (locked or not) or the first one's value."""
 
     first: bool
     locked: bool = False
@@ -57,15 +57,15 @@ class Opened:
     dialog: bytes | None = None      # the dialog state, read under the lock
 
 
-def delivery(store: Store, openid: str, dedupe_id: str) -> Delivery:
-    """The keys of one delivery (the lock's is the one `Store.lock("user:<openid>")` uses)."""
-    return Delivery(store.key("dedupe", openid, dedupe_id), store.key("lock", f"user:{openid}"),
+def gate(store: Store, openid: str, dedupe_id: str) -> Gate:
+    """The keys of one message (the lock's is the one `Store.lock("user:<openid>")` uses)."""
+    return Gate(store.key("dedupe", openid, dedupe_id), store.key("lock", f"user:{openid}"),
                     store.key("dialog", openid))
 
 
-def open_delivery(store: Store, d: Delivery, pending: bytes, dedupe_ttl: int,
+def open_gate(store: Store, d: Gate, pending: bytes, dedupe_ttl: int,
                   lock_seconds: float) -> Opened:
-    """Claim the delivery and, when free, take the user's lock and read their dialog state."""
+    """Claim the message and, when free, take the user's lock and read their dialog state."""
     keys = [d.dedupe, d.lock, d.dialog]
     answer = store.script(OPEN, keys, [pending, dedupe_ttl, d.token, int(lock_seconds * 1000)])
     if answer[0] == 0:
@@ -73,7 +73,7 @@ def open_delivery(store: Store, d: Delivery, pending: bytes, dedupe_ttl: int,
     return Opened(first=True, locked=answer[0] == 2, dialog=answer[1] if answer[0] == 2 else None)
 
 
-def wait_lock(store: Store, d: Delivery, lock_seconds: float, wait: float) -> Opened | None:
+def wait_lock(store: Store, d: Gate, lock_seconds: float, wait: float) -> Opened | None:
     """Poll for the user's lock for at most `wait` s; None when it stays busy."""
     until = time.monotonic() + wait
     while True:
@@ -85,7 +85,7 @@ def wait_lock(store: Store, d: Delivery, lock_seconds: float, wait: float) -> Op
         time.sleep(LOCK_POLL_SECONDS)
 
 
-def close_delivery(store: Store, d: Delivery, body: bytes | None, dedupe_ttl: int,
+def close_gate(store: Store, d: Gate, body: bytes | None, dedupe_ttl: int,
                    locked: bool = True) -> None:
     """Remember the answer for retries (None: forget the claim) and release our lock."""
     store.script(CLOSE, [d.dedupe, d.lock], [body or b"", dedupe_ttl, d.token if locked else ""])

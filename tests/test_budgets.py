@@ -1,0 +1,145 @@
+"""Budgets: the SQL statements and Redis round trips of the commonest messages, exactly.
+
+Counted through the real webhook (SQLAlchemy's before_cursor_execute on the app's engine, and a
+counting wrapper on the store's client); a change that adds a round trip to one of these paths
+fails here and must say why by changing the figure. PostgreSQL's vote is one statement after the
+follower's, SQLite's the same steps one by one, so the SQL figures are per backend.
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import event
+
+from bot.services import Services
+from bot.wechat.simulator import Simulator, flask_transport
+from tests.support import Clock, create_org
+from tests.support_contest import at, create_round
+
+# path -> (SQL statements on PostgreSQL, its BEGIN/COMMIT round trips, SQL statements on SQLite,
+# Redis round trips). Read-only replies run in autocommit on PostgreSQL: no BEGIN, no COMMIT.
+BUDGETS = {
+    "投票 N, a follower never seen": (2, 2, 9, 2),
+    "投票 N, a known follower": (2, 2, 8, 2),
+    "帮助": (1, 0, 1, 1),
+    "排行": (3, 0, 3, 1),
+    "a filing step (镇街 answered)": (2, 2, 2, 3),
+}
+
+
+@dataclasses.dataclass
+class Tally:
+    """What one message cost."""
+
+    statements: int = 0
+    transaction: int = 0     # BEGIN and COMMIT/ROLLBACK sent to PostgreSQL
+    redis: int = 0
+
+
+class Meter:
+    """Counts the app's SQL statements and Redis round trips while `measure` runs."""
+
+    def __init__(self, services: Services) -> None:
+        self.now: Tally | None = None
+        event.listen(services.db.engine, "before_cursor_execute", self._statement)
+        if services.db.dialect == "postgresql":
+            for name in ("begin", "commit", "rollback"):
+                event.listen(services.db.engine, name, self._transaction)
+        client = services.store.redis
+        execute, make_pipeline = client.execute_command, client.pipeline
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self._redis()
+            return execute(*args, **kwargs)
+
+        def pipeline(*args: Any, **kwargs: Any) -> Any:
+            pipe = make_pipeline(*args, **kwargs)
+            run = pipe.execute
+
+            def counted_run(*a: Any, **k: Any) -> Any:
+                self._redis()
+                return run(*a, **k)
+            setattr(pipe, "execute", counted_run)  # noqa: B010
+            return pipe
+
+        setattr(client, "execute_command", counted)  # noqa: B010 - an instance's own attribute
+        setattr(client, "pipeline", pipeline)  # noqa: B010
+
+    def _statement(self, *_: Any) -> None:
+        if self.now is not None:
+            self.now.statements += 1
+
+    def _transaction(self, conn: Any) -> None:
+        """A BEGIN, COMMIT or ROLLBACK: a round trip unless the connection is in autocommit."""
+        if self.now is not None and not conn.connection.dbapi_connection.autocommit:
+            self.now.transaction += 1
+
+    def _redis(self) -> None:
+        if self.now is not None:
+            self.now.redis += 1
+
+    @contextmanager
+    def measure(self) -> Iterator[Tally]:
+        """Count what runs inside."""
+        self.now = Tally()
+        try:
+            yield self.now
+        finally:
+            self.now = None
+
+
+@pytest.fixture()
+def metered(app: Flask, services: Services, clock: Clock) -> tuple[Simulator, Meter, str]:
+    """A November round open for votes, an organisation's admin, a fixed clock; the meter."""
+    clock.set(at("2017-11-12 09:00"))
+    with services.db.session() as s:
+        create_round(s, services.settings, entries=3)
+        create_org(s, "莞城团委", town="莞城", admins=("o_admin_1",))
+    sim = Simulator(services.settings, flask_transport(app.test_client()), clock=clock)
+    assert "您可以发送以下文字" in sim.text("o_known", "帮助")[1]  # a known follower; warm connections
+    assert "点赞成功" in sim.text("o_warm", "投票 3")[1]
+    return sim, Meter(services), services.db.dialect
+
+
+def _spend(sim: Simulator, meter: Meter, send: Callable[[], tuple[int, str]], expect: str) -> Tally:
+    with meter.measure() as tally:
+        status, reply = send()
+    assert status == 200 and expect in reply, reply
+    return tally
+
+
+def _budget(name: str, dialect: str) -> tuple[int, int, int]:
+    pg, pg_transaction, lite, redis = BUDGETS[name]
+    return (pg, pg_transaction, redis) if dialect == "postgresql" else (lite, 0, redis)
+
+
+def test_vote_budget(metered: tuple[Simulator, Meter, str], clock: Clock) -> None:
+    """投票 N from a follower the bot has never seen, then from one it knows."""
+    sim, meter, dialect = metered
+    new = _spend(sim, meter, lambda: sim.text("o_new", "投票 1"), "点赞成功")
+    assert (new.statements, new.transaction, new.redis) == _budget("投票 N, a follower never seen", dialect)
+    clock.advance(at("2017-11-12 09:00:10") - at("2017-11-12 09:00"))  # past the rate limit, within the touch interval
+    known = _spend(sim, meter, lambda: sim.text("o_new", "投票 2"), "点赞成功")
+    assert (known.statements, known.transaction, known.redis) == _budget("投票 N, a known follower", dialect)
+
+
+def test_read_budgets(metered: tuple[Simulator, Meter, str]) -> None:
+    """帮助 and 排行 from a known follower: no dedupe claim, no lock, one store read (the dialog)."""
+    sim, meter, dialect = metered
+    help_ = _spend(sim, meter, lambda: sim.text("o_known", "帮助"), "您可以发送以下文字")
+    assert (help_.statements, help_.transaction, help_.redis) == _budget("帮助", dialect)
+    rank = _spend(sim, meter, lambda: sim.text("o_known", "排行"), "点赞排行")
+    assert (rank.statements, rank.transaction, rank.redis) == _budget("排行", dialect)
+
+
+def test_filing_step_budget(metered: tuple[Simulator, Meter, str]) -> None:
+    """One answer inside the filing dialog (the town, by accepting the organisation's own)."""
+    sim, meter, dialect = metered
+    assert "请回复活动所在镇街" in sim.text("o_admin_1", "申报")[1]
+    step = _spend(sim, meter, lambda: sim.text("o_admin_1", "是"), "✓ 镇街：莞城")
+    assert (step.statements, step.transaction, step.redis) == _budget("a filing step (镇街 answered)", dialect)

@@ -1,0 +1,130 @@
+"""Which way imports run: the domain loads nothing above it, and no two modules import each other.
+
+See ../shared/ARCHITECTURE.md: core/ at the bottom, models/ on it, then bot/, handlers/ and
+scheduler/ above. The cycle check reads the source (ast), so it sees every module-level import
+whatever is installed or imported first.
+"""
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("core", "models", "bot", "handlers", "scheduler")
+
+
+def test_import_models_loads_neither_flask_nor_redis_nor_the_bot() -> None:
+    """A fresh interpreter imports models (every table and rule) and nothing of the layers above."""
+    probe = ("import sys, models\n"
+             "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
+             "('flask', 'werkzeug', 'redis', 'fakeredis', 'bot', 'handlers', 'scheduler'))\n"
+             "print(','.join(bad))")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == ""
+
+
+def module_name(path: Path) -> str:
+    """The dotted name of a project source file."""
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _is_type_checking(node: ast.If) -> bool:
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+
+
+def module_imports(path: Path, known: set[str]) -> set[str]:
+    """The project modules a file imports at module level (imports for type checkers only aside)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    body = list(tree.body)
+    while body:
+        node = body.pop(0)
+        if isinstance(node, ast.If) and not _is_type_checking(node):
+            body += node.body + node.orelse
+        elif isinstance(node, ast.Try):
+            body += node.body + node.orelse + node.finalbody
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            # `from models import contest` imports the module models.contest; `from models.base
+            # import Base` the module models.base.
+            for alias in node.names:
+                sub = f"{node.module}.{alias.name}"
+                found.add(sub if sub in known else node.module)
+    return {name for name in found if name in known}
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Every project module and the project modules it imports."""
+    files = {module_name(p): p for package in PACKAGES for p in (ROOT / package).rglob("*.py")}
+    known = set(files)
+    return {name: module_imports(path, known) - {name} for name, path in files.items()}
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One import cycle (its modules in order), or [] when there is none."""
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    path: list[str] = []
+
+    def visit(node: str) -> list[str]:
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return path[path.index(nxt):] + [nxt]
+            if nxt not in state and (cycle := visit(nxt)):
+                return cycle
+        state[node] = 2
+        path.pop()
+        return []
+
+    for start in sorted(graph):
+        if start not in state and (cycle := visit(start)):
+            return cycle
+    return []
+
+
+def test_no_import_cycle() -> None:
+    """No module imports, directly or through others, a module that imports it."""
+    assert find_cycle(import_graph()) == []
+
+
+def test_the_domain_imports_nothing_above_it() -> None:
+    """core/ imports only core/; models/ only core/ and models/."""
+    allowed = {"core": ("core",), "models": ("core", "models")}
+    for name, imports in import_graph().items():
+        layer = name.split(".")[0]
+        if layer in allowed:
+            assert all(i.split(".")[0] in allowed[layer] for i in imports), (name, imports)
+
+
+@pytest.mark.parametrize(("graph", "cycle"), [
+    ({"a": {"b"}, "b": {"c"}, "c": set()}, []),
+    ({"a": {"b"}, "b": {"c"}, "c": {"a"}}, ["a", "b", "c", "a"]),
+    ({"a": {"a2"}, "a2": set(), "x": {"y"}, "y": {"x"}}, ["x", "y", "x"]),
+])
+def test_the_cycle_finder_finds_cycles(graph: dict[str, set[str]], cycle: list[str]) -> None:
+    """The check itself: a chain has no cycle, a loop is reported in order."""
+    assert find_cycle(graph) == cycle
+
+
+def test_imports_are_read_from_the_source(tmp_path: Path) -> None:
+    """Module-level, conditional and from-imports count; type checkers' and functions' do not."""
+    source = ("from __future__ import annotations\nfrom typing import TYPE_CHECKING\n"
+              "import models.accounts\nfrom bot import store\nfrom bot.store import Store\n"
+              "if TYPE_CHECKING:\n    from bot.services import Services\n"
+              "try:\n    from handlers import contest\nexcept ImportError:\n    pass\n"
+              "def f():\n    from scheduler import jobs\n")
+    path = tmp_path / "probe.py"
+    path.write_text(source, encoding="utf-8")
+    known = {"models.accounts", "bot", "bot.store", "bot.services", "handlers", "handlers.contest",
+             "scheduler", "scheduler.jobs"}
+    assert module_imports(path, known) == {"models.accounts", "bot.store", "handlers.contest"}
