@@ -86,19 +86,19 @@ def _context(services: Services, session: object, msg: Incoming,
     """Load the follower and their roles for this message."""
     admins, now, follows = services.settings.admins.openids, services.now(), proves_following(msg)
     try:
-        user, roles = follower_with_roles(session, msg.openid, admins, now, follows)  # type: ignore[arg-type]
+        user, roles, has_draft = follower_with_roles(session, msg.openid, admins, now, follows)  # type: ignore[arg-type]
     except DBAPIError as exc:
         if not exc.connection_invalidated:
             raise
         # A restarted server: the pool has dropped its old connections. Nothing ran yet.
         log.warning("dispatch: the database connection was lost; retrying on a new one")
         session.rollback()  # type: ignore[attr-defined]
-        user, roles = follower_with_roles(session, msg.openid, admins, now, follows)  # type: ignore[arg-type]
+        user, roles, has_draft = follower_with_roles(session, msg.openid, admins, now, follows)  # type: ignore[arg-type]
     if msg.type != "event":
         touch(user, now, dt.timedelta(seconds=services.settings.accounts.touch_interval_seconds))
     return Ctx(session=session, user=user, roles=roles, settings=services.settings,  # type: ignore[arg-type]
                store=services.store, now=now, services=services, prefetched=prefetched,
-               dialogs=routing.DIALOGS)
+               dialogs=routing.DIALOGS, draft_loaded=not has_draft)
 
 
 # Events only a follower can cause (menu taps, scans, location); an unfollow, a template's

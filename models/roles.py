@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from models.accounts import Role, Supervisor, User
 from models.base import UTCDateTime
+from models.dialogs import DialogDraft
 from models.experts import Expert
 from models.orgs import OrgAdmin
 
@@ -17,14 +18,21 @@ BOUND_ROLES = ((Role.ORG_ADMIN, OrgAdmin.user_id), (Role.SUPERVISOR, Supervisor.
                (Role.EXPERT, Expert.user_id))
 _USERS = User.__table__
 _HELD = [f"held_{i}" for i in range(len(BOUND_ROLES))]
+# Whether the follower has a dialog draft: asked in the same query, so a message from someone
+# with no draft (nearly everyone) costs no second statement to find that out.
+_DRAFT = "has_draft"
 
 
 def _held(user_id: object) -> list[object]:
     return [exists().where(col == user_id).label(name) for (_, col), name in zip(BOUND_ROLES, _HELD)]
 
 
+def _has_draft() -> object:
+    return exists().where(DialogDraft.openid == User.openid).label(_DRAFT)
+
+
 # Built once: building and keying these statements cost more than running them, once per message.
-FOLLOWER_WITH_ROLES = select(User, *_held(User.id)).where(User.openid == bindparam("openid"))
+FOLLOWER_WITH_ROLES = select(User, *_held(User.id), _has_draft()).where(User.openid == bindparam("openid"))
 
 # PostgreSQL: the follower recorded on first contact, or found, with their roles, in one statement.
 # The insert does nothing (and writes nothing) for a known openid; a new row holds no binding yet.
@@ -33,22 +41,23 @@ def _found_or_new() -> TextualSelect:
     users = User.__tablename__
     held = [f"EXISTS (SELECT 1 FROM {col.table.name} WHERE {col.name} = {users}.id) AS {name}"
             for (_, col), name in zip(BOUND_ROLES, _HELD)]
+    held.append(f"EXISTS (SELECT 1 FROM {DialogDraft.__tablename__} WHERE openid = {users}.openid) AS {_DRAFT}")
     # Columns by name, in the model's order (the table's own order may differ after migrations).
     cols = ", ".join(c.name for c in _USERS.c)
     sql = (f"WITH new_user AS (INSERT INTO {users} (openid, subscribed, last_message_at, created_at) "
            f"VALUES (:openid, :follows, :now, :now) ON CONFLICT (openid) DO NOTHING RETURNING {cols}) "
-           f"SELECT {cols}, {', '.join(f'false AS {name}' for name in _HELD)} FROM new_user "
+           f"SELECT {cols}, {', '.join(f'false AS {name}' for name in [*_HELD, _DRAFT])} FROM new_user "
            f"UNION ALL SELECT {cols}, {', '.join(held)} FROM {users} WHERE openid = :openid")
-    columns = [*_USERS.c, *(column(name, Boolean) for name in _HELD)]
+    columns = [*_USERS.c, *(column(name, Boolean) for name in [*_HELD, _DRAFT])]
     return text(sql).bindparams(bindparam("now", type_=UTCDateTime())).columns(*columns)
 
 
-FOLLOWER_OR_NEW = select(User, *(literal_column(name) for name in _HELD)).from_statement(_found_or_new())
+FOLLOWER_OR_NEW = select(User, *(literal_column(name) for name in [*_HELD, _DRAFT])).from_statement(_found_or_new())
 
 
 def follower_with_roles(session: Session, openid: str, admin_openids: list[str], now: dt.datetime,
-                        follows: bool) -> tuple[User, frozenset[Role]]:
-    """The user (recorded on first contact) and their roles, in one query.
+                        follows: bool) -> tuple[User, frozenset[Role], bool]:
+    """The user (recorded on first contact), their roles and whether they have a draft, in one query.
 
     `follows`: the message proves the user follows the account (WeChat delivers messages only
     from followers), so a user never seen, or recorded as unfollowed, is recorded as a follower;
@@ -65,12 +74,12 @@ def follower_with_roles(session: Session, openid: str, admin_openids: list[str],
             user = User(openid=openid, subscribed=follows, last_message_at=now, created_at=now)
             session.add(user)
             session.flush()
-            return user, _roles(user, admin_openids, [False] * len(BOUND_ROLES))
+            return user, _roles(user, admin_openids, [False] * len(BOUND_ROLES)), False
     assert row is not None
     user = row[0]
     if follows and not user.subscribed:
         user.subscribed, user.subscribed_at, user.unsubscribed_at = True, None, None
-    return user, _roles(user, admin_openids, row[1:])
+    return user, _roles(user, admin_openids, row[1:1 + len(BOUND_ROLES)]), bool(row[-1])
 
 
 def _roles(user: User, admin_openids: list[str], held: Sequence[bool]) -> frozenset[Role]:

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from bot.console.security import hash_password
 from bot.services import Services
 from models.console import ConsoleRole, add_user
-from models.contest_rounds import Entry, Round, recount
+from models.contest_fraud import recount
+from models.contest_rounds import Entry, Round
 from models.contest_votes import Vote, VoteStatus
 from models.outbox import OutboxMessage
 from tests.support import create_user

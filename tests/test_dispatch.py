@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from bot import routing
 from bot.context import Ctx, Incoming, Reply
@@ -123,18 +123,23 @@ def test_past_the_deadline_answers_success(app_factory: Callable[[Settings], Fla
     assert late == [("o_late", Reply(text="迟到的回复"))]
 
 
-def _timed(sim: Simulator, openid: str) -> tuple[int, str, float]:
+def _timed(sim: Simulator, openid: str, text: str = "帮助") -> tuple[int, str, float]:
     started = time.monotonic()
-    status, reply = sim.text(openid, "帮助")
+    status, reply = sim.text(openid, text)
     return status, reply, time.monotonic() - started
 
 
 def test_redis_unreachable_friendly_reply_within_deadline(app_factory: Callable[[Settings], Flask],
                                                          settings_factory: Callable[..., Settings]) -> None:
-    """With the store down: a friendly reply in time, nothing written, /healthz 503."""
+    """With the store down: a message with side effects gets a friendly reply in time and nothing
+    is written; a read-only reply (帮助) needs no store and is answered; /healthz 503."""
     app = app_factory(settings_factory(redis={"url": "redis://127.0.0.1:1/0"}))
-    status, reply, took = _timed(_sim(app), "o_noredis")
+    status, reply, took = _timed(_sim(app), "o_noredis", "订阅结果")
     assert status == 200 and "系统繁忙" in reply and took < 4.5
+    with app.extensions["youthvoice"].db.session() as s:
+        assert s.scalar(text("SELECT COUNT(*) FROM users")) == 0
+    status, reply, took = _timed(_sim(app), "o_noredis")
+    assert status == 200 and "您可以发送以下文字" in reply and took < 4.5
     health = app.test_client().get("/healthz")
     assert health.status_code == 503 and health.json["redis"] == "down" and health.json["database"] == "ok"
 

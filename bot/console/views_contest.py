@@ -14,17 +14,17 @@ from bot.console import charts, figures
 from bot.console.pages import db, done, month_now, refused
 from bot.console.security import actor, services
 from core.texts import t
-from models import contest, contest_board
+from models import contest
 from models.announce import announce as announce_month
 from models.console import audit
 from models.contest_close import entry_of, file_digest
 from models.contest_fraud import (
-    Blacklisted,
     VoidScope,
     blacklist_add,
     blacklist_remove,
     void_votes,
 )
+from models.contest_votes import Blacklisted
 from models.contest_rounds import (
     ContestError,
     Entry,
@@ -84,7 +84,7 @@ def _round_parts(s: Session, row: Round, wanted: int | None) -> dict[str, object
     c = svc.settings.contest
     closed = row.state in (RoundState.CLOSED, RoundState.ANNOUNCED)
     board = (list(contest.results(s, row.month).standings) if closed
-             else contest.board(s, svc.store, row, c.leaderboard_ttl_days * 86400))
+             else contest.board(s, row))
     shown = contest.entries(s, row.id)
     flags = figures.flags_of(s, row.id, c.burst_baseline_hours * 60 / c.burst_window_minutes)
     number = wanted or (flags[-1].number if flags else (shown[0].number if shown else None))
@@ -220,7 +220,6 @@ def _void(s: Session, month: str, openid: str | None, number: int | None, since:
     before = figures.void_counts(s, row.id)
     count = void_votes(s, row, VoidScope(openid, entry_id, since, until), reason, actor(), svc.now())
     s.flush()
-    contest_board.rebuild(svc.store, s, row, svc.settings.contest.leaderboard_ttl_days * 86400)
     audit(s, actor(), "contest.void", f"contest:{month}", svc.now(), before=before,
           after={**figures.void_counts(s, row.id), "voided": count, "openid": openid, "entry": number,
                  "since": since.isoformat() if since else None,

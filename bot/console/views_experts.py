@@ -87,7 +87,8 @@ def quarter() -> Response:
     """Choose an ended quarter's top experts and queue the notifications (as `expert quarter`)."""
     quarter = request.form.get("quarter", "").strip()
     if not QUARTER_RE.match(quarter):
-        return refused(t("experts.cli.bad_quarter", quarter=quarter), "console.experts")
+        return refused(t("experts.cli.bad_quarter", quarter=quarter, example=quarter_of(month_now())),
+                       "console.experts")
     svc = services()
     try:
         with db() as s:
