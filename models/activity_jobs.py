@@ -12,6 +12,7 @@ from core.settings import ActivitySettings
 from core.texts import t
 from models.accounts import User
 from models.activities import Activity, Participant, Registration, RegState
+from models.activity_rules import reminder_key
 from models.notices import notify
 
 
@@ -31,7 +32,7 @@ def send_reminders(session: Session, now: dt.datetime, rules: ActivitySettings, 
     count = 0
     for row, activity, user in session.execute(stmt).tuples():
         item, time = activity.item, _local(activity.starts_at, tz)
-        notify(session, user, key=f"act.remind:{activity.id}:{user.id}", purpose="activity.reminder",
+        notify(session, user, key=reminder_key(row), purpose="activity.reminder",
                now=now, text=t("activities.notice.reminder", id=activity.number, name=item.name,
                                time=time, place=item.location),
                template=rules.reminder_template,

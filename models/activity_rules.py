@@ -32,6 +32,7 @@ from models.activities import (
 )
 from models.filing import FilingItem, ReviewState
 from models.notices import notify
+from models.outbox import withdraw
 
 MOBILE = re.compile(r"1[3-9]\d{9}")
 NAME_MARKS = frozenset("·•. -")   # 阿卜杜·热合曼, Anna Lee
@@ -249,9 +250,22 @@ def cancel(session: Session, item_id: int, user: User, now: dt.datetime,
     if row.checked_in_at is not None or now >= activity.starts_at:
         raise Refusal("cancel_started")
     row.state, row.cancelled_at = RegState.CANCELLED, now
+    _withdraw_reminder(session, row)
     session.flush()
     promoted = promote(session, activity, now, rules)
     return promoted[0] if promoted else None
+
+
+def reminder_key(row: Registration) -> str:
+    """The outbox key of a registration's one reminder (the ticket: a new registration, a new key)."""
+    return f"act.remind:{row.activity_id}:{row.user_id}:{row.ticket}"
+
+
+def _withdraw_reminder(session: Session, row: Registration) -> None:
+    """Take back the reminder queued for a cancelled registration, in the cancelling transaction."""
+    if row.reminded_at is not None:
+        withdraw(session, reminder_key(row))
+        row.reminded_at = None
 
 
 def promote(session: Session, activity: Activity, now: dt.datetime,
