@@ -7,7 +7,10 @@ import logging
 import re
 import unicodedata
 
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.context import Ctx, Incoming, Reply
 from core.texts import t
@@ -23,6 +26,7 @@ from models.activities import (
     RegState,
 )
 from models.activity_figures import Figures, actual_verdicts, org_figures, town_figures
+from models.corrections import in_effect
 from models.filing import FilingItem, Intention
 from models.orgs import orgs_of
 from models.towns import resolve_town
@@ -253,6 +257,7 @@ def manager_lines(ctx: Ctx, activity: Activity) -> list[str]:
     lines = [t("activities.admin.figures", registrations=loop.registrations, waiting=loop.waiting,
                participants=loop.participants, walk_ins=loop.walk_ins, ratings=loop.ratings,
                average=average, comments=loop.comments)]
+    lines += correction_lines(ctx.session, activity.item, ctx.services.tz)
     if verdicts:
         lines.append(t("activities.admin.support", line="；".join(r.short for r in verdicts)))
     stmt = (select(Rating).where(Rating.activity_id == activity.id, Rating.comment.is_not(None),
@@ -442,17 +447,26 @@ def hide(msg: Incoming, ctx: Ctx) -> Reply:
 def plan_lines(ctx: Ctx, item: FilingItem) -> list[str]:
     """我的申报 N: planned and actual numbers side by side, and the verdicts on the actual ones."""
     activity = rules.published(ctx.session, item.id)
+    corrected = correction_lines(ctx.session, item, ctx.services.tz)
     if activity is None:
-        return [t("activities.plan.unpublished", scale=item.scale, id=item.id)]
+        return [t("activities.plan.unpublished", scale=item.scale, id=item.id), *corrected]
     loop, verdicts = actual_verdicts(ctx.session, activity, ctx.settings.support, ctx.now)
     average = f"{loop.average:.1f}" if loop.average is not None else "-"
     lines = [t("activities.plan.line", scale=item.scale, registrations=loop.registrations,
-               participants=loop.participants, ratings=loop.ratings, average=average)]
+               participants=loop.participants, ratings=loop.ratings, average=average), *corrected]
     if verdicts:
         lines.append(t("activities.admin.support", line="；".join(r.short for r in verdicts)))
     if item.has(Intention.HEAVY):
         lines.append(org_line(org_figures(ctx.session, activity.org_id)))
     return lines
+
+
+def correction_lines(session: Session, item: FilingItem, tz: ZoneInfo) -> list[str]:
+    """The standing manual corrections (人工修正), each beside the loop's own count."""
+    return [t("activities.correction.line", figure=t(f"activities.correction.figure.{row.figure}"),
+              after=row.after, loop="-" if row.loop is None else row.loop, by=row.by,
+              at=f"{row.at.astimezone(tz):%Y-%m-%d %H:%M}", reason=row.reason)
+            for row in in_effect(session, item)]
 
 
 def org_line(total: Figures) -> str:

@@ -23,6 +23,7 @@ from models.accounts import User
 from models.activities import (
     SCENE_PREFIX,
     Activity,
+    CommentHide,
     Participant,
     PendingSignup,
     Rating,
@@ -402,16 +403,19 @@ def rate(session: Session, item_id: int, user: User, score: int, comment: str, n
     if rating is None:
         rating = Rating(activity_id=activity.id, user_id=user.id)
         session.add(rating)
+    if rating.comment != (comment or None):   # a new comment is seen again; the same one stays hidden
+        rating.hidden_at = rating.hidden_by = None
     rating.score, rating.comment, rating.rated_at = score, comment or None, now
-    rating.hidden_at = rating.hidden_by = None
     session.flush()
     return replaced
 
 
 def hide_comment(session: Session, rating_id: int, by: str, now: dt.datetime) -> Rating:
-    """Hide a comment from the organisation's view (platform admins; the caller logs it)."""
+    """Hide a comment from the organisation's view (platform admins), logged with its text."""
     rating = session.get(Rating, rating_id)
     if rating is None or not rating.comment:
         raise Refusal("comment_unknown", id=rating_id)
+    if rating.hidden_at is None:
+        session.add(CommentHide(rating_id=rating.id, comment=rating.comment, hidden_by=by, hidden_at=now))
     rating.hidden_at, rating.hidden_by = now, by
     return rating

@@ -134,6 +134,18 @@ TEXTS: dict[str, str] = {
                              "｜已取消 {cancelled}\n签到 {participants}（现场 {walk_ins}）｜签退 {checked_out}\n"
                              "评价 {ratings} 条，平均 {average} 分｜评论 {comments}",
     "activities.cli.support": "按实际人数核定：",
+    # manual corrections of the actual numbers (`filing actuals`)
+    "activities.correction.figure.participants": "参与",
+    "activities.correction.figure.registrations": "报名",
+    "activities.correction.figure.interactions": "互动用户",
+    "activities.correction.line": "人工修正：{figure} {after}（报名签到记录 {loop}），{by} 于 {at}，原因：{reason}",
+    "activities.correction.legacy_reason": "修正记录建立前手工录入",
+    "activities.correction.change": "  {figure}：{before} → {after}",
+    "activities.correction.cleared": "（撤销修正，恢复为报名签到记录）",
+    "activities.correction.done": "活动 {id} 已记录人工修正（{by}，原因：{reason}）：",
+    "activities.correction.reason_needed": "请用 --reason 写明修正原因，例如 --reason \"纸质签到表补录\"",
+    "activities.correction.needed": "请至少指定 --participants、--registrations、--interactions 或 --clear 之一",
+    "activities.correction.twice": "同一项不能既修正又撤销：{figure}",
     "activities.cli.waiting_head": "候补名单：",
     "activities.cli.waiting_line": "  {place}. {name} {mobile}",
     # the export's sheets and headers
