@@ -353,7 +353,9 @@ def _check_in(session: Session, activity: Activity, user: User, row: Registratio
     details = remembered(session, user)
     if row is None:
         row = Registration(activity_id=activity.id, user_id=user.id, name="", registered_at=now)
+    # Like a registration: the details remembered from earlier registrations, name and mobile.
     row.name = row.name or (details.name if details else "")
+    row.mobile = row.mobile or (details.mobile if details else None)
     row.state, row.checked_in_at, row.ticket = RegState.WALK_IN, now, activity.next_ticket
     activity.next_ticket += 1
     session.add(row)

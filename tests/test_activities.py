@@ -249,15 +249,30 @@ def test_mobiles_are_erased_the_days_after(services: Services) -> None:
     assert kept == [None, "13900000000"]
 
 
-def test_walk_ins_keep_their_remembered_name(services: Services) -> None:
+def test_walk_ins_keep_their_remembered_name_and_mobile(services: Services) -> None:
     with services.db.session() as s:
         activity = publish_item(s, services)
         user = create_user(s, "o_walk")
         rules.remember(s, user, "走进来", "13800000009", BEFORE)
+        stranger = create_user(s, "o_new")
         done = rules.scan(s, activity.checkin_scene, user, DURING, services.settings.activities)
+        rules.scan(s, activity.checkin_scene, stranger, DURING, services.settings.activities)
         row = rules.registration_of(s, activity, user)
-    assert done.code == "walked_in" and row is not None
-    assert (row.state, row.name, row.mobile) == (RegState.WALK_IN, "走进来", None)
+        unknown = rules.registration_of(s, activity, stranger)
+    assert done.code == "walked_in" and row is not None and unknown is not None
+    assert (row.state, row.name, row.mobile) == (RegState.WALK_IN, "走进来", "13800000009")
+    assert (unknown.state, unknown.name, unknown.mobile) == (RegState.WALK_IN, "", None)
+
+
+def test_a_cancelled_registrant_walking_in_keeps_the_details_given(services: Services) -> None:
+    with services.db.session() as s:
+        activity = publish_item(s, services)
+        (user,) = register_people(s, activity, 1)
+        rules.cancel(s, activity.item_id, user, BEFORE, services.settings.activities)
+        rules.scan(s, activity.checkin_scene, user, DURING, services.settings.activities)
+        row = rules.registration_of(s, activity, user)
+    assert row is not None
+    assert (row.state, row.name, row.mobile) == (RegState.WALK_IN, "青年0", "13800000000")
 
 
 def test_the_registered_jobs_run_the_duties(services: Services) -> None:

@@ -17,6 +17,7 @@ from core.settings import Settings
 from models import activity_rules as rules
 from models.activities import Activity
 from tests.support_activities import BEFORE, DURING, publish_item, register_people
+from tests.support import create_user
 from tests.support_contest import create_item
 from tests.support_wechat import fake_settings
 
@@ -148,11 +149,12 @@ def test_export_reads_back_with_chinese_headers(cli_app: Flask, tmp_path: Path) 
         walker = register_people(s, publish_item(s, svc, "别的"), 1, "o_w")[0]
         rules.remember(s, walker, "走进来", "13900000000", BEFORE)
         rules.scan(s, activity.checkin_scene, walker, DURING, cfg)
+        rules.scan(s, activity.checkin_scene, create_user(s, "o_nobody"), DURING, cfg)
         item_id = activity.item_id
     out = tmp_path / "act.xlsx"
     result = run(cli_app, "activity", "export", str(item_id), "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == f"已导出活动 {item_id}：报名 3 行，签到 2 行，到 {out}"
+    assert result.stdout.strip() == f"已导出活动 {item_id}：报名 3 行，签到 3 行，到 {out}"
     book = load_workbook(out)
     assert book.sheetnames == ["报名", "签到"]
     registrations = list(book["报名"].iter_rows(values_only=True))
@@ -163,7 +165,8 @@ def test_export_reads_back_with_chinese_headers(cli_app: Flask, tmp_path: Path) 
     checkins = list(book["签到"].iter_rows(values_only=True))
     assert checkins == [("姓名", "手机", "签到时间", "签退时间", "时长（分钟）"),
                         ("青年0", "13800000000", "2017-11-10 10:00", "2017-11-10 11:35", 95),
-                        ("走进来", None, "2017-11-10 10:00", None, None)]
+                        ("走进来", "13900000000", "2017-11-10 10:00", None, None),
+                        ("（现场签到，未留姓名）", None, "2017-11-10 10:00", None, None)]
 
 
 def test_export_refuses_another_extension(cli_app: Flask, tmp_path: Path) -> None:

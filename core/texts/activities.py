@@ -151,6 +151,7 @@ TEXTS: dict[str, str] = {
     # the export's sheets and headers
     "activities.export.sheet.registrations": "报名",
     "activities.export.sheet.checkins": "签到",
+    "activities.export.unnamed": "（现场签到，未留姓名）",
     "activities.export.col.name": "姓名",
     "activities.export.col.mobile": "手机",
     "activities.export.col.time": "报名时间",
