@@ -81,8 +81,14 @@ def publish(session: Session, item_id: int, options: PublishOptions, by: str, no
     starts, ends = time_window(item, tz, rules.default_hours)
     if ends <= now:
         raise Refusal("ended", id=item_id, end=f"{ends.astimezone(tz):%Y-%m-%d %H:%M}")
+    if options.deadline is not None and options.deadline <= now:
+        raise Refusal("deadline_past", deadline=options.deadline)
     activity = lock(session, item_id)
     created = activity is None
+    if activity is not None and options.capacity is not None:
+        taken = holding(session, activity)
+        if options.capacity < taken:   # nobody registered loses a place by a smaller capacity
+            raise Refusal("capacity_below", id=item_id, capacity=options.capacity, n=taken)
     if activity is None:
         activity = Activity(item_id=item_id, org_id=item.filing.org_id, starts_at=starts, ends_at=ends,
                             checkin_scene=scene_token(), checkout_scene=scene_token(),

@@ -194,3 +194,22 @@ def test_the_fake_checks_qrcode_create_as_wechat_does(body: dict[str, object], e
     if not errcode:
         assert answer["expire_seconds"] == MAX_EXPIRE and answer["url"].startswith("http://weixin.qq.com/q/")
         assert fake.qrcodes[answer["ticket"]]["scene"] == "act_x"
+
+
+def test_publish_refuses_a_past_deadline_and_a_capacity_below_the_registered(cli_app: Flask) -> None:
+    svc = _svc(cli_app)
+    with svc.db.session() as s:
+        item_id = create_item(s, "青春志愿行").id
+    past = run(cli_app, "activity", "publish", str(item_id), "--deadline", "2017-11-05 08:59")
+    assert past.exit_code == 1 and "Traceback" not in past.output
+    assert "报名截止时间 2017-11-05 08:59 已经过去，请填写将来的时间。" in past.output
+    with svc.db.session() as s:
+        assert s.scalar(select(Activity)) is None
+        activity = publish_item(s, svc, "第二个", capacity=5)
+        register_people(s, activity, 3)
+        second = activity.item_id
+    below = run(cli_app, "activity", "publish", str(second), "--capacity", "2")
+    assert below.exit_code == 1
+    assert f"活动 {second} 已有 3 人报名，名额不能改为少于 3（2）；已报名的人不会被取消。" in below.output
+    same = run(cli_app, "activity", "publish", str(second), "--capacity", "3")
+    assert same.exit_code == 0 and "名额 3" in same.output

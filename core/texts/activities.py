@@ -20,6 +20,9 @@ TEXTS: dict[str, str] = {
     "activities.refused.unknown": "没有找到您可以管理的编号为 {id} 的活动。发送“我的申报”查看活动编号。",
     "activities.refused.not_approved": "活动 {id} 尚未通过审核，通过后才能发布报名。",
     "activities.refused.ended": "活动 {id} 已于 {end} 结束，不能再发布报名。",
+    "activities.refused.deadline_past": "报名截止时间 {deadline} 已经过去，请填写将来的时间。",
+    "activities.refused.capacity_below": "活动 {id} 已有 {n} 人报名，名额不能改为少于 {n}（{capacity}）；"
+                                        "已报名的人不会被取消。",
     "activities.refused.not_published": "编号为 {id} 的活动没有开放报名。发送“活动”查看可报名的活动。",
     "activities.refused.deadline": "该活动的报名已于 {deadline} 截止。发送“活动”查看其他活动。",
     "activities.refused.twice_registered": "您已报名该活动，无需重复报名。发送“我的活动”查看。",
