@@ -25,6 +25,7 @@ from models.activities import (
     Registration,
     RegState,
 )
+from models.activity_export import rows_of
 from models.activity_figures import Figures, actual_verdicts, org_figures, town_figures
 from models.corrections import in_effect
 from models.filing import FilingItem, Intention
@@ -389,6 +390,57 @@ def mine(msg: Incoming, ctx: Ctx) -> Reply:
         lines.append(t("activities.mine.line", id=activity.number, name=activity.item.name,
                        time=_starts(ctx, activity), state=_own_state(ctx, activity)))
     return Reply(text="\n".join(lines))
+
+
+# --- the roster (personal data: the organisation's admins and platform admins only) -----------------
+
+ROSTER = re.compile(r"^报名名单\s*(\d+)?\s*(?:第?\s*(\d+)\s*页)?$")
+
+
+def is_roster(msg: Incoming, ctx: Ctx) -> bool:
+    """报名名单 N [2页], from anyone (those who may not see it are told so)."""
+    return msg.type == "text" and _norm(msg.text).startswith("报名名单")
+
+
+def roster(msg: Incoming, ctx: Ctx) -> Reply:
+    """报名名单 N: the names and mobiles of one activity's people, paged, for those who manage it."""
+    match = ROSTER.match(_norm(msg.text))
+    if match is None or match.group(1) is None:
+        return Reply(text=t("activities.roster.usage"))
+    number, page = int(match.group(1)), int(match.group(2) or 1)
+    item = ctx.session.get(FilingItem, number)
+    if item is None or not _may_manage(ctx, item):
+        return Reply(text=t("activities.refused.unknown", id=number))
+    activity = rules.published(ctx.session, number)
+    if activity is None:
+        return Reply(text=t("activities.refused.not_published", id=number))
+    rows = [r for r in rows_of(ctx.session, activity) if r.state != RegState.CANCELLED]
+    size = ctx.settings.activities.roster_page_size
+    pages = max(1, -(-len(rows) // size))
+    if not 1 <= page <= pages:
+        return Reply(text=t("activities.list.no_page", page=page, pages=pages))
+    lines = [t("activities.roster.head", id=number, name=item.name, n=len(rows), page=page, pages=pages)]
+    start = (page - 1) * size
+    for place, row in enumerate(rows[start:start + size], start + 1):
+        lines.append(t("activities.roster.line", n=place, name=row.name or t("activities.export.unnamed"),
+                       mobile=_roster_mobile(activity, row), state=_roster_state(ctx, row)))
+    if page < pages:
+        lines.append(t("activities.roster.next", id=number, page=page + 1))
+    return Reply(text="\n".join(lines))
+
+
+def _roster_mobile(activity: Activity, row: Registration) -> str:
+    """The full mobile (the reader manages the activity), or why there is none."""
+    if row.mobile:
+        return row.mobile
+    return t("activities.export.erased") if activity.erased_at else "-"
+
+
+def _roster_state(ctx: Ctx, row: Registration) -> str:
+    """Registered, checked in, waiting (with the place) or walked in."""
+    if row.state == RegState.WAITING:
+        return t("activities.mine.waiting", place=rules.waiting_place(ctx.session, row))
+    return t(f"activities.mine.{'checked_in' if row.checked_in_at else row.state}")
 
 
 # --- check-in -----------------------------------------------------------------------------------
