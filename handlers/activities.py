@@ -120,6 +120,8 @@ def publish(msg: Incoming, ctx: Ctx) -> Reply:
     except rules.Refusal as exc:
         return refusal(ctx, exc)
     key = "activities.published" if created else "activities.republished"
+    if not created and options == rules.PublishOptions():   # 发布 N again: say so, change nothing
+        key = "activities.already_published"
     return Reply(text=t(key, id=number, name=item.name, **_terms(ctx, activity)))
 
 

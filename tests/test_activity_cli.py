@@ -213,3 +213,6 @@ def test_publish_refuses_a_past_deadline_and_a_capacity_below_the_registered(cli
     assert f"活动 {second} 已有 3 人报名，名额不能改为少于 3（2）；已报名的人不会被取消。" in below.output
     same = run(cli_app, "activity", "publish", str(second), "--capacity", "3")
     assert same.exit_code == 0 and "名额 3" in same.output
+    twice = run(cli_app, "activity", "publish", str(second))
+    assert twice.exit_code == 0
+    assert twice.stdout.splitlines()[0].startswith(f"活动 {second}“第二个”已经开放报名，设置未改变：名额 3，")

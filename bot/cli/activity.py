@@ -81,7 +81,10 @@ def publish(item_id: int, capacity: int | None, deadline: str | None, walk_ins: 
         with session() as s:
             row, created = rules.publish(s, item_id, options, "cli", svc.now(), svc.settings.activities,
                                          svc.tz)
-            line = t("activities.cli.published" if created else "activities.cli.republished", **_terms(row))
+            key = "published" if created else "republished"
+            if not created and options == rules.PublishOptions():   # published before, nothing given
+                key = "already_published"
+            line = t(f"activities.cli.{key}", **_terms(row))
     except rules.Refusal as exc:
         fail(_refusal(exc))
     click.echo(line)

@@ -16,6 +16,8 @@ TEXTS: dict[str, str] = {
                             "青年发送“报名 {id}”即可报名。",
     "activities.republished": "活动 {id}“{name}”的报名设置已更新。\n时间：{time}\n名额：{capacity}\n"
                               "报名截止：{deadline}\n允许现场签到：{walk_ins}；签退：{checkout}",
+    "activities.already_published": "活动 {id}“{name}”已经开放报名，设置未改变。\n时间：{time}\n名额：{capacity}\n"
+                                    "报名截止：{deadline}\n如需修改名额，请发送“发布 {id} 名额”，例如：发布 {id} 50。",
     # refusals (a rule said no)
     "activities.refused.unknown": "没有找到您可以管理的编号为 {id} 的活动。发送“我的申报”查看活动编号。",
     "activities.refused.not_approved": "活动 {id} 尚未通过审核，通过后才能发布报名。",
@@ -127,6 +129,8 @@ TEXTS: dict[str, str] = {
                                 "现场签到 {walk_ins}，签退 {checkout}",
     "activities.cli.republished": "活动 {id}“{name}”的报名设置已更新：名额 {capacity}，报名截止 {deadline}，"
                                   "现场签到 {walk_ins}，签退 {checkout}",
+    "activities.cli.already_published": "活动 {id}“{name}”已经开放报名，设置未改变：名额 {capacity}，"
+                                        "报名截止 {deadline}，现场签到 {walk_ins}，签退 {checkout}",
     "activities.cli.bad_deadline": "报名截止时间格式不对：{value}（应为 YYYY-MM-DD HH:MM）",
     "activities.cli.bad_capacity": "名额须为正整数：{value}",
     "activities.cli.png_only": "二维码只能保存为 .png 文件：{out}",
