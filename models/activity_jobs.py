@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from core.settings import ActivitySettings
 from core.texts import t
 from models.accounts import User
-from models.activities import Activity, Participant, Registration, RegState
+from models.activities import Activity, Participant, PendingSignup, Registration, RegState
 from models.activity_rules import reminder_key
 from models.notices import notify
 
@@ -80,4 +80,8 @@ def erase_mobiles(session: Session, now: dt.datetime, rules: ActivitySettings) -
                                               Participant.updated_at <= cutoff,
                                               Participant.user_id.not_in(live))
                     .values(mobile=None).execution_options(synchronize_session=False))
+    # Registrations left half-answered also hold a mobile: forget them once they went stale.
+    stale = now - dt.timedelta(minutes=rules.pending_minutes)
+    session.execute(delete(PendingSignup).where(PendingSignup.updated_at <= stale)
+                    .execution_options(synchronize_session=False))
     return len(due)

@@ -293,3 +293,20 @@ def test_the_registered_jobs_run_the_duties(services: Services) -> None:
         mobiles = s.scalars(select(Registration.mobile)).all()
     assert purposes == ["activity.reminder", "activity.rate"]
     assert mobiles == [None]
+
+
+def test_the_erasure_forgets_stale_half_answered_registrations(services: Services) -> None:
+    from models.activities import PendingSignup, PendingStep
+
+    cfg = services.settings.activities
+    with services.db.session() as s:
+        activity = publish_item(s, services)
+        old, fresh = create_user(s, "o_old"), create_user(s, "o_fresh")
+        at = BEFORE - dt.timedelta(minutes=cfg.pending_minutes)
+        for user, updated in ((old, at), (fresh, at + dt.timedelta(minutes=1))):
+            s.add(PendingSignup(user_id=user.id, activity_id=activity.id, step=PendingStep.CONFIRM,
+                                name="某人", mobile="13800000000", updated_at=updated))
+        s.flush()
+        activity_jobs.erase_mobiles(s, BEFORE, cfg)
+        left = s.scalars(select(PendingSignup.user_id)).all()
+    assert left == [fresh.id]
