@@ -6,7 +6,6 @@ import datetime as dt
 import logging
 import re
 import unicodedata
-
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select

@@ -11,7 +11,13 @@ from sqlalchemy.orm import Session
 from core.settings import ActivitySettings
 from core.texts import t
 from models.accounts import User
-from models.activities import Activity, Participant, PendingSignup, Registration, RegState
+from models.activities import (
+    Activity,
+    Participant,
+    PendingSignup,
+    Registration,
+    RegState,
+)
 from models.activity_rules import reminder_key
 from models.notices import notify
 

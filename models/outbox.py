@@ -7,7 +7,7 @@ import hashlib
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, String, func, select, update
+from sqlalchemy import JSON, CursorResult, String, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, utcnow
@@ -81,7 +81,8 @@ def withdraw(session: Session, key: str) -> bool:
     stmt = (update(OutboxMessage)
             .where(OutboxMessage.client_msg_id == message_key(key), OutboxMessage.status == Status.QUEUED)
             .values(status=Status.WITHDRAWN).execution_options(synchronize_session="fetch"))
-    return bool(session.execute(stmt).rowcount)
+    result: CursorResult[Any] = session.execute(stmt)  # type: ignore[assignment]
+    return bool(result.rowcount)
 
 
 def message_key(key: str) -> str:

@@ -16,8 +16,8 @@ from bot.wechat.fake_state import FakeWeChat
 from core.settings import Settings
 from models import activity_rules as rules
 from models.activities import Activity
-from tests.support_activities import BEFORE, DURING, publish_item, register_people
 from tests.support import create_user
+from tests.support_activities import BEFORE, DURING, publish_item, register_people
 from tests.support_contest import create_item
 from tests.support_wechat import fake_settings
 

@@ -58,8 +58,9 @@ def test_a_queued_reminder_is_withdrawn_by_the_cancellation(app: Flask, fake_wec
         leaver_id = users[1].id
     assert _remind(services, DUE) == 3
     with services.db.session() as s:
-        rules.cancel(s, item_id, s.get(type(users[1]), leaver_id), DUE + dt.timedelta(minutes=5),
-                     services.settings.activities)
+        leaver = s.get(type(users[1]), leaver_id)
+        assert leaver is not None
+        rules.cancel(s, item_id, leaver, DUE + dt.timedelta(minutes=5), services.settings.activities)
     for _ in range(2):                                      # the job and the sender, twice
         assert _remind(services, DUE + dt.timedelta(minutes=10)) == 0
         code, out = _cli(app, "push", "run")

@@ -4,11 +4,11 @@ Revision ID: 0019
 Revises: 0016
 Create Date: 2026-12-01
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
 import models.base
 from core.texts import t
-
 
 revision = '0019'
 down_revision = '0016'
