@@ -1,7 +1,7 @@
 """manual corrections of actual numbers as a log; the log of hidden comments
 
 Revision ID: 0019
-Revises: 0016
+Revises: 0018
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ import models.base
 from core.texts import t
 
 revision = '0019'
-down_revision = '0016'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 
