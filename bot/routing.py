@@ -109,6 +109,7 @@ KEYWORDS: list[Route] = [
     (text_is("取消订阅结果"), push.unsubscribe_results),
     (activities.is_publish, activities.publish),
     (activities.is_query, activities.query),
+    (activities.is_roster, activities.roster),
     (text_matches(r"报名\s*\S*"), activities.register),
     (text_matches(r"取消报名\s*\S*"), activities.cancel),
     (text_is("我的活动"), activities.mine),

@@ -218,6 +218,7 @@ class ActivitySettings:
     erase_days: int = 30
     qrcode_days_after: int = 1
     comments_shown: int = 5
+    roster_page_size: int = 15
     promoted_template: str = "activity_promoted"
     reminder_template: str = "activity_reminder"
     rating_template: str = "activity_rating"

@@ -6,8 +6,10 @@ import datetime as dt
 import logging
 import re
 import unicodedata
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.context import Ctx, Incoming, Reply
 from core.texts import t
@@ -22,7 +24,9 @@ from models.activities import (
     Registration,
     RegState,
 )
+from models.activity_export import rows_of
 from models.activity_figures import Figures, actual_verdicts, org_figures, town_figures
+from models.corrections import in_effect
 from models.filing import FilingItem, Intention
 from models.orgs import orgs_of
 from models.towns import resolve_town
@@ -115,6 +119,8 @@ def publish(msg: Incoming, ctx: Ctx) -> Reply:
     except rules.Refusal as exc:
         return refusal(ctx, exc)
     key = "activities.published" if created else "activities.republished"
+    if not created and options == rules.PublishOptions():   # 发布 N again: say so, change nothing
+        key = "activities.already_published"
     return Reply(text=t(key, id=number, name=item.name, **_terms(ctx, activity)))
 
 
@@ -253,6 +259,7 @@ def manager_lines(ctx: Ctx, activity: Activity) -> list[str]:
     lines = [t("activities.admin.figures", registrations=loop.registrations, waiting=loop.waiting,
                participants=loop.participants, walk_ins=loop.walk_ins, ratings=loop.ratings,
                average=average, comments=loop.comments)]
+    lines += correction_lines(ctx.session, activity.item, ctx.services.tz)
     if verdicts:
         lines.append(t("activities.admin.support", line="；".join(r.short for r in verdicts)))
     stmt = (select(Rating).where(Rating.activity_id == activity.id, Rating.comment.is_not(None),
@@ -386,6 +393,57 @@ def mine(msg: Incoming, ctx: Ctx) -> Reply:
     return Reply(text="\n".join(lines))
 
 
+# --- the roster (personal data: the organisation's admins and platform admins only) -----------------
+
+ROSTER = re.compile(r"^报名名单\s*(\d+)?\s*(?:第?\s*(\d+)\s*页)?$")
+
+
+def is_roster(msg: Incoming, ctx: Ctx) -> bool:
+    """报名名单 N [2页], from anyone (those who may not see it are told so)."""
+    return msg.type == "text" and _norm(msg.text).startswith("报名名单")
+
+
+def roster(msg: Incoming, ctx: Ctx) -> Reply:
+    """报名名单 N: the names and mobiles of one activity's people, paged, for those who manage it."""
+    match = ROSTER.match(_norm(msg.text))
+    if match is None or match.group(1) is None:
+        return Reply(text=t("activities.roster.usage"))
+    number, page = int(match.group(1)), int(match.group(2) or 1)
+    item = ctx.session.get(FilingItem, number)
+    if item is None or not _may_manage(ctx, item):
+        return Reply(text=t("activities.refused.unknown", id=number))
+    activity = rules.published(ctx.session, number)
+    if activity is None:
+        return Reply(text=t("activities.refused.not_published", id=number))
+    rows = [r for r in rows_of(ctx.session, activity) if r.state != RegState.CANCELLED]
+    size = ctx.settings.activities.roster_page_size
+    pages = max(1, -(-len(rows) // size))
+    if not 1 <= page <= pages:
+        return Reply(text=t("activities.list.no_page", page=page, pages=pages))
+    lines = [t("activities.roster.head", id=number, name=item.name, n=len(rows), page=page, pages=pages)]
+    start = (page - 1) * size
+    for place, row in enumerate(rows[start:start + size], start + 1):
+        lines.append(t("activities.roster.line", n=place, name=row.name or t("activities.export.unnamed"),
+                       mobile=_roster_mobile(activity, row), state=_roster_state(ctx, row)))
+    if page < pages:
+        lines.append(t("activities.roster.next", id=number, page=page + 1))
+    return Reply(text="\n".join(lines))
+
+
+def _roster_mobile(activity: Activity, row: Registration) -> str:
+    """The full mobile (the reader manages the activity), or why there is none."""
+    if row.mobile:
+        return row.mobile
+    return t("activities.export.erased") if activity.erased_at else "-"
+
+
+def _roster_state(ctx: Ctx, row: Registration) -> str:
+    """Registered, checked in, waiting (with the place) or walked in."""
+    if row.state == RegState.WAITING:
+        return t("activities.mine.waiting", place=rules.waiting_place(ctx.session, row))
+    return t(f"activities.mine.{'checked_in' if row.checked_in_at else row.state}")
+
+
 # --- check-in -----------------------------------------------------------------------------------
 
 def scan(msg: Incoming, ctx: Ctx) -> Reply:
@@ -442,17 +500,26 @@ def hide(msg: Incoming, ctx: Ctx) -> Reply:
 def plan_lines(ctx: Ctx, item: FilingItem) -> list[str]:
     """我的申报 N: planned and actual numbers side by side, and the verdicts on the actual ones."""
     activity = rules.published(ctx.session, item.id)
+    corrected = correction_lines(ctx.session, item, ctx.services.tz)
     if activity is None:
-        return [t("activities.plan.unpublished", scale=item.scale, id=item.id)]
+        return [t("activities.plan.unpublished", scale=item.scale, id=item.id), *corrected]
     loop, verdicts = actual_verdicts(ctx.session, activity, ctx.settings.support, ctx.now)
     average = f"{loop.average:.1f}" if loop.average is not None else "-"
     lines = [t("activities.plan.line", scale=item.scale, registrations=loop.registrations,
-               participants=loop.participants, ratings=loop.ratings, average=average)]
+               participants=loop.participants, ratings=loop.ratings, average=average), *corrected]
     if verdicts:
         lines.append(t("activities.admin.support", line="；".join(r.short for r in verdicts)))
     if item.has(Intention.HEAVY):
         lines.append(org_line(org_figures(ctx.session, activity.org_id)))
     return lines
+
+
+def correction_lines(session: Session, item: FilingItem, tz: ZoneInfo) -> list[str]:
+    """The standing manual corrections (人工修正), each beside the loop's own count."""
+    return [t("activities.correction.line", figure=t(f"activities.correction.figure.{row.figure}"),
+              after=row.after, loop="-" if row.loop is None else row.loop, by=row.by,
+              at=f"{row.at.astimezone(tz):%Y-%m-%d %H:%M}", reason=row.reason)
+            for row in in_effect(session, item)]
 
 
 def org_line(total: Figures) -> str:

@@ -4,7 +4,7 @@ from models import (  # noqa: F401 - register the tables
 )
 from models import contest_fraud, contest_rounds, contest_votes  # noqa: F401
 from models import followers  # noqa: F401
-from models import activities  # noqa: F401
+from models import activities, corrections  # noqa: F401
 from models import dialogs  # noqa: F401
 from models import console  # noqa: F401
 from models.base import Base

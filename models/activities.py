@@ -93,6 +93,17 @@ class Rating(Base):
     hidden_by: Mapped[str | None] = mapped_column(String(64))
 
 
+class CommentHide(Base):
+    """The log of hidden comments: which comment (its text then), who hid it, when."""
+
+    __tablename__ = "activity_comment_hides"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rating_id: Mapped[int] = mapped_column(ForeignKey("activity_ratings.id"), index=True)
+    comment: Mapped[str] = mapped_column(String(500))
+    hidden_by: Mapped[str] = mapped_column(String(64))
+    hidden_at: Mapped[dt.datetime]
+
+
 class Participant(Base):
     """The name and mobile a follower registered with, remembered for their next registration."""
 

@@ -5,13 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from core.settings import ActivitySettings
 from core.texts import t
 from models.accounts import User
-from models.activities import Activity, Participant, Registration, RegState
+from models.activities import (
+    Activity,
+    Participant,
+    PendingSignup,
+    Registration,
+    RegState,
+)
+from models.activity_rules import reminder_key
 from models.notices import notify
 
 
@@ -31,7 +38,7 @@ def send_reminders(session: Session, now: dt.datetime, rules: ActivitySettings, 
     count = 0
     for row, activity, user in session.execute(stmt).tuples():
         item, time = activity.item, _local(activity.starts_at, tz)
-        notify(session, user, key=f"act.remind:{activity.id}:{user.id}", purpose="activity.reminder",
+        notify(session, user, key=reminder_key(row), purpose="activity.reminder",
                now=now, text=t("activities.notice.reminder", id=activity.number, name=item.name,
                                time=time, place=item.location),
                template=rules.reminder_template,
@@ -79,4 +86,8 @@ def erase_mobiles(session: Session, now: dt.datetime, rules: ActivitySettings) -
                                               Participant.updated_at <= cutoff,
                                               Participant.user_id.not_in(live))
                     .values(mobile=None).execution_options(synchronize_session=False))
+    # Registrations left half-answered also hold a mobile: forget them once they went stale.
+    stale = now - dt.timedelta(minutes=rules.pending_minutes)
+    session.execute(delete(PendingSignup).where(PendingSignup.updated_at <= stale)
+                    .execution_options(synchronize_session=False))
     return len(due)

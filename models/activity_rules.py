@@ -23,6 +23,7 @@ from models.accounts import User
 from models.activities import (
     SCENE_PREFIX,
     Activity,
+    CommentHide,
     Participant,
     PendingSignup,
     Rating,
@@ -32,6 +33,7 @@ from models.activities import (
 )
 from models.filing import FilingItem, ReviewState
 from models.notices import notify
+from models.outbox import withdraw
 
 MOBILE = re.compile(r"1[3-9]\d{9}")
 NAME_MARKS = frozenset("·•. -")   # 阿卜杜·热合曼, Anna Lee
@@ -79,8 +81,14 @@ def publish(session: Session, item_id: int, options: PublishOptions, by: str, no
     starts, ends = time_window(item, tz, rules.default_hours)
     if ends <= now:
         raise Refusal("ended", id=item_id, end=f"{ends.astimezone(tz):%Y-%m-%d %H:%M}")
+    if options.deadline is not None and options.deadline <= now:
+        raise Refusal("deadline_past", deadline=options.deadline)
     activity = lock(session, item_id)
     created = activity is None
+    if activity is not None and options.capacity is not None:
+        taken = holding(session, activity)
+        if options.capacity < taken:   # nobody registered loses a place by a smaller capacity
+            raise Refusal("capacity_below", id=item_id, capacity=options.capacity, n=taken)
     if activity is None:
         activity = Activity(item_id=item_id, org_id=item.filing.org_id, starts_at=starts, ends_at=ends,
                             checkin_scene=scene_token(), checkout_scene=scene_token(),
@@ -249,9 +257,22 @@ def cancel(session: Session, item_id: int, user: User, now: dt.datetime,
     if row.checked_in_at is not None or now >= activity.starts_at:
         raise Refusal("cancel_started")
     row.state, row.cancelled_at = RegState.CANCELLED, now
+    _withdraw_reminder(session, row)
     session.flush()
     promoted = promote(session, activity, now, rules)
     return promoted[0] if promoted else None
+
+
+def reminder_key(row: Registration) -> str:
+    """The outbox key of a registration's one reminder (the ticket: a new registration, a new key)."""
+    return f"act.remind:{row.activity_id}:{row.user_id}:{row.ticket}"
+
+
+def _withdraw_reminder(session: Session, row: Registration) -> None:
+    """Take back the reminder queued for a cancelled registration, in the cancelling transaction."""
+    if row.reminded_at is not None:
+        withdraw(session, reminder_key(row))
+        row.reminded_at = None
 
 
 def promote(session: Session, activity: Activity, now: dt.datetime,
@@ -338,7 +359,9 @@ def _check_in(session: Session, activity: Activity, user: User, row: Registratio
     details = remembered(session, user)
     if row is None:
         row = Registration(activity_id=activity.id, user_id=user.id, name="", registered_at=now)
+    # Like a registration: the details remembered from earlier registrations, name and mobile.
     row.name = row.name or (details.name if details else "")
+    row.mobile = row.mobile or (details.mobile if details else None)
     row.state, row.checked_in_at, row.ticket = RegState.WALK_IN, now, activity.next_ticket
     activity.next_ticket += 1
     session.add(row)
@@ -388,16 +411,19 @@ def rate(session: Session, item_id: int, user: User, score: int, comment: str, n
     if rating is None:
         rating = Rating(activity_id=activity.id, user_id=user.id)
         session.add(rating)
+    if rating.comment != (comment or None):   # a new comment is seen again; the same one stays hidden
+        rating.hidden_at = rating.hidden_by = None
     rating.score, rating.comment, rating.rated_at = score, comment or None, now
-    rating.hidden_at = rating.hidden_by = None
     session.flush()
     return replaced
 
 
 def hide_comment(session: Session, rating_id: int, by: str, now: dt.datetime) -> Rating:
-    """Hide a comment from the organisation's view (platform admins; the caller logs it)."""
+    """Hide a comment from the organisation's view (platform admins), logged with its text."""
     rating = session.get(Rating, rating_id)
     if rating is None or not rating.comment:
         raise Refusal("comment_unknown", id=rating_id)
+    if rating.hidden_at is None:
+        session.add(CommentHide(rating_id=rating.id, comment=rating.comment, hidden_by=by, hidden_at=now))
     rating.hidden_at, rating.hidden_by = now, by
     return rating

@@ -7,7 +7,7 @@ import hashlib
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, String, func, select
+from sqlalchemy import JSON, CursorResult, String, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, utcnow
@@ -31,6 +31,7 @@ class Status(StrEnum):
     DELIVERED = "delivered"
     FAILED = "failed"
     SKIPPED = "skipped"
+    WITHDRAWN = "withdrawn"    # its cause went away before it was sent (e.g. a cancelled registration)
 
 
 class OutboxMessage(Base):
@@ -70,6 +71,18 @@ def enqueue(session: Session, *, key: str, purpose: str, openid: str | None, cha
     session.add(row)
     session.flush()
     return row
+
+
+def withdraw(session: Session, key: str) -> bool:
+    """Take back a queued, unsent message in the caller's transaction; False when none was waiting.
+
+    A message a sender has already claimed (`sending`) is on its way and stays as it is.
+    """
+    stmt = (update(OutboxMessage)
+            .where(OutboxMessage.client_msg_id == message_key(key), OutboxMessage.status == Status.QUEUED)
+            .values(status=Status.WITHDRAWN).execution_options(synchronize_session="fetch"))
+    result: CursorResult[Any] = session.execute(stmt)  # type: ignore[assignment]
+    return bool(result.rowcount)
 
 
 def message_key(key: str) -> str:

@@ -249,15 +249,30 @@ def test_mobiles_are_erased_the_days_after(services: Services) -> None:
     assert kept == [None, "13900000000"]
 
 
-def test_walk_ins_keep_their_remembered_name(services: Services) -> None:
+def test_walk_ins_keep_their_remembered_name_and_mobile(services: Services) -> None:
     with services.db.session() as s:
         activity = publish_item(s, services)
         user = create_user(s, "o_walk")
         rules.remember(s, user, "走进来", "13800000009", BEFORE)
+        stranger = create_user(s, "o_new")
         done = rules.scan(s, activity.checkin_scene, user, DURING, services.settings.activities)
+        rules.scan(s, activity.checkin_scene, stranger, DURING, services.settings.activities)
         row = rules.registration_of(s, activity, user)
-    assert done.code == "walked_in" and row is not None
-    assert (row.state, row.name, row.mobile) == (RegState.WALK_IN, "走进来", None)
+        unknown = rules.registration_of(s, activity, stranger)
+    assert done.code == "walked_in" and row is not None and unknown is not None
+    assert (row.state, row.name, row.mobile) == (RegState.WALK_IN, "走进来", "13800000009")
+    assert (unknown.state, unknown.name, unknown.mobile) == (RegState.WALK_IN, "", None)
+
+
+def test_a_cancelled_registrant_walking_in_keeps_the_details_given(services: Services) -> None:
+    with services.db.session() as s:
+        activity = publish_item(s, services)
+        (user,) = register_people(s, activity, 1)
+        rules.cancel(s, activity.item_id, user, BEFORE, services.settings.activities)
+        rules.scan(s, activity.checkin_scene, user, DURING, services.settings.activities)
+        row = rules.registration_of(s, activity, user)
+    assert row is not None
+    assert (row.state, row.name, row.mobile) == (RegState.WALK_IN, "青年0", "13800000000")
 
 
 def test_the_registered_jobs_run_the_duties(services: Services) -> None:
@@ -278,3 +293,20 @@ def test_the_registered_jobs_run_the_duties(services: Services) -> None:
         mobiles = s.scalars(select(Registration.mobile)).all()
     assert purposes == ["activity.reminder", "activity.rate"]
     assert mobiles == [None]
+
+
+def test_the_erasure_forgets_stale_half_answered_registrations(services: Services) -> None:
+    from models.activities import PendingSignup, PendingStep
+
+    cfg = services.settings.activities
+    with services.db.session() as s:
+        activity = publish_item(s, services)
+        old, fresh = create_user(s, "o_old"), create_user(s, "o_fresh")
+        at = BEFORE - dt.timedelta(minutes=cfg.pending_minutes)
+        for user, updated in ((old, at), (fresh, at + dt.timedelta(minutes=1))):
+            s.add(PendingSignup(user_id=user.id, activity_id=activity.id, step=PendingStep.CONFIRM,
+                                name="某人", mobile="13800000000", updated_at=updated))
+        s.flush()
+        activity_jobs.erase_mobiles(s, BEFORE, cfg)
+        left = s.scalars(select(PendingSignup.user_id)).all()
+    assert left == [fresh.id]

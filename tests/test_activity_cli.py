@@ -16,6 +16,7 @@ from bot.wechat.fake_state import FakeWeChat
 from core.settings import Settings
 from models import activity_rules as rules
 from models.activities import Activity
+from tests.support import create_user
 from tests.support_activities import BEFORE, DURING, publish_item, register_people
 from tests.support_contest import create_item
 from tests.support_wechat import fake_settings
@@ -148,11 +149,12 @@ def test_export_reads_back_with_chinese_headers(cli_app: Flask, tmp_path: Path) 
         walker = register_people(s, publish_item(s, svc, "别的"), 1, "o_w")[0]
         rules.remember(s, walker, "走进来", "13900000000", BEFORE)
         rules.scan(s, activity.checkin_scene, walker, DURING, cfg)
+        rules.scan(s, activity.checkin_scene, create_user(s, "o_nobody"), DURING, cfg)
         item_id = activity.item_id
     out = tmp_path / "act.xlsx"
     result = run(cli_app, "activity", "export", str(item_id), "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == f"已导出活动 {item_id}：报名 3 行，签到 2 行，到 {out}"
+    assert result.stdout.strip() == f"已导出活动 {item_id}：报名 3 行，签到 3 行，到 {out}"
     book = load_workbook(out)
     assert book.sheetnames == ["报名", "签到"]
     registrations = list(book["报名"].iter_rows(values_only=True))
@@ -163,7 +165,8 @@ def test_export_reads_back_with_chinese_headers(cli_app: Flask, tmp_path: Path) 
     checkins = list(book["签到"].iter_rows(values_only=True))
     assert checkins == [("姓名", "手机", "签到时间", "签退时间", "时长（分钟）"),
                         ("青年0", "13800000000", "2017-11-10 10:00", "2017-11-10 11:35", 95),
-                        ("走进来", None, "2017-11-10 10:00", None, None)]
+                        ("走进来", "13900000000", "2017-11-10 10:00", None, None),
+                        ("（现场签到，未留姓名）", None, "2017-11-10 10:00", None, None)]
 
 
 def test_export_refuses_another_extension(cli_app: Flask, tmp_path: Path) -> None:
@@ -191,3 +194,25 @@ def test_the_fake_checks_qrcode_create_as_wechat_does(body: dict[str, object], e
     if not errcode:
         assert answer["expire_seconds"] == MAX_EXPIRE and answer["url"].startswith("http://weixin.qq.com/q/")
         assert fake.qrcodes[answer["ticket"]]["scene"] == "act_x"
+
+
+def test_publish_refuses_a_past_deadline_and_a_capacity_below_the_registered(cli_app: Flask) -> None:
+    svc = _svc(cli_app)
+    with svc.db.session() as s:
+        item_id = create_item(s, "青春志愿行").id
+    past = run(cli_app, "activity", "publish", str(item_id), "--deadline", "2017-11-05 08:59")
+    assert past.exit_code == 1 and "Traceback" not in past.output
+    assert "报名截止时间 2017-11-05 08:59 已经过去，请填写将来的时间。" in past.output
+    with svc.db.session() as s:
+        assert s.scalar(select(Activity)) is None
+        activity = publish_item(s, svc, "第二个", capacity=5)
+        register_people(s, activity, 3)
+        second = activity.item_id
+    below = run(cli_app, "activity", "publish", str(second), "--capacity", "2")
+    assert below.exit_code == 1
+    assert f"活动 {second} 已有 3 人报名，名额不能改为少于 3（2）；已报名的人不会被取消。" in below.output
+    same = run(cli_app, "activity", "publish", str(second), "--capacity", "3")
+    assert same.exit_code == 0 and "名额 3" in same.output
+    twice = run(cli_app, "activity", "publish", str(second))
+    assert twice.exit_code == 0
+    assert twice.stdout.splitlines()[0].startswith(f"活动 {second}“第二个”已经开放报名，设置未改变：名额 3，")

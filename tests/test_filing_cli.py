@@ -83,7 +83,8 @@ def test_review_notifies_and_actuals_reapply(app: Flask, services: Services, fil
     result = run(app, "filing", "review", "1", "--approve", "--reason", "很好")
     assert result.exit_code == 0
     assert result.output.strip() == "活动 1“青年创业沙龙”：已通过，已通知组织管理员"
-    result = run(app, "filing", "actuals", "1", "--participants", "90", "--registrations", "60")
+    result = run(app, "filing", "actuals", "1", "--participants", "90", "--registrations", "60",
+                 "--reason", "纸质签到表")
     assert result.exit_code == 0
     assert "✗ 文化品支持：实际参与 90 人" in result.output and "实际报名 60 人" in result.output
     assert run(app, "filing", "actuals", "1").exit_code == 1
@@ -122,7 +123,7 @@ def test_registrations_zero_on_a_planned_3000(app: Flask, services: Services) ->
     with services.db.session() as s:
         create_filing(s, records=[activity("万人长跑", scale=3000,
                                            intentions=("goods", "linkage", "training"))])
-    result = run(app, "filing", "actuals", "1", "--registrations", "0")
+    result = run(app, "filing", "actuals", "1", "--registrations", "0", "--reason", "补录")
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
     assert lines[0] == "活动 1 已记录实际人数（参与 -，报名 0，互动用户 -；预计规模 3000），重新核定："
@@ -130,7 +131,7 @@ def test_registrations_zero_on_a_planned_3000(app: Flask, services: Services) ->
     assert lines[2].startswith("✓ 活动联动支持：预计规模 3000 人，超过 200 人：可申请")
     assert lines[2].endswith("；实际报名 0 人，未超过 50 人：暂不能推荐至“青春东莞”汇总推文或文末海报（需报名超过 50 人）")
     assert lines[3].startswith("✓ 培训支持：预计规模 3000 人，达到 50 人")
-    result = run(app, "filing", "actuals", "1", "--interactions", "420")
+    result = run(app, "filing", "actuals", "1", "--interactions", "420", "--reason", "补录")
     assert "✓ 文化品支持：实际互动用户 420 人，超过 100 人：可申请文化品约 30 份" in result.output
     with services.db.session() as s:
         item = s.get(FilingItem, 1)

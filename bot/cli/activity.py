@@ -10,7 +10,7 @@ import segno
 from bot.cli.common import fail, services, session
 from bot.wechat.errors import WeChatError
 from core.texts import t
-from handlers.activities import org_line
+from handlers.activities import correction_lines, org_line
 from models import activity_rules as rules
 from models.activities import Activity, Registration, RegState
 from models.activity_export import (
@@ -81,7 +81,10 @@ def publish(item_id: int, capacity: int | None, deadline: str | None, walk_ins: 
         with session() as s:
             row, created = rules.publish(s, item_id, options, "cli", svc.now(), svc.settings.activities,
                                          svc.tz)
-            line = t("activities.cli.published" if created else "activities.cli.republished", **_terms(row))
+            key = "published" if created else "republished"
+            if not created and options == rules.PublishOptions():   # published before, nothing given
+                key = "already_published"
+            line = t(f"activities.cli.{key}", **_terms(row))
     except rules.Refusal as exc:
         fail(_refusal(exc))
     click.echo(line)
@@ -134,6 +137,8 @@ def status(item_id: int) -> None:
                      time=f"{_local(row.starts_at)} 至 {_local(row.ends_at)}",
                      capacity=t("activities.unlimited") if row.capacity is None else row.capacity,
                      average=average, **_counts(loop)))
+        for line in correction_lines(s, row.item, svc.tz):
+            click.echo(line)
         click.echo(org_line(org_figures(s, row.org_id)))
         waiting = [r for r in rows_of(s, row) if r.state == RegState.WAITING]
         _echo_waiting(waiting)

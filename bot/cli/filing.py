@@ -2,15 +2,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 from pathlib import Path
 
 import click
+from sqlalchemy.orm import Session
 
 from bot.cli.common import MONTH, fail, os_reason, services, session
 from core.texts import t
+from models.activity_figures import actual_verdicts
+from models.activity_rules import published
+from models.corrections import FIGURES, Correction, CorrectionError, correct
 from models.filing import FilingItem, ReviewState
 from models.filing_export import export_rows, write_csv, write_xlsx
-from models.filing_ops import ReviewConflict, ReviewError, record_actuals, review_item
+from models.filing_ops import ReviewConflict, ReviewError, review_item
 from models.support import assess_item, support_name
 
 DECISION_WORDS = {ReviewState.APPROVED: t("cli.filing.approved"),
@@ -91,26 +96,55 @@ def _when(moment: dt.datetime) -> str:
 
 @filing.command("actuals")
 @click.argument("item_id", type=int)
-@click.option("--participants", type=click.IntRange(min=0), default=None, help="实际参与人数")
-@click.option("--registrations", type=click.IntRange(min=0), default=None, help="实际报名人数")
-@click.option("--interactions", type=click.IntRange(min=0), default=None, help="实际互动用户数（线上话题）")
+@click.option("--participants", type=click.IntRange(min=0), default=None, help="修正后的实际参与人数")
+@click.option("--registrations", type=click.IntRange(min=0), default=None, help="修正后的实际报名人数")
+@click.option("--interactions", type=click.IntRange(min=0), default=None, help="修正后的实际互动用户数（线上话题）")
+@click.option("--clear", "cleared", multiple=True, type=click.Choice(FIGURES),
+              help="撤销某项修正，恢复为报名签到记录（可重复）")
+@click.option("--reason", default="", help="修正原因（必填），记入修正记录")
+@click.option("--by", "by", default=None, help="修正人（默认为当前系统用户）")
 def actuals(item_id: int, participants: int | None, registrations: int | None,
-            interactions: int | None) -> None:
-    """Record actual figures (each kept apart) and show the support rules applied again on them."""
-    if participants is None and registrations is None and interactions is None:
-        fail(t("cli.filing.actuals_needed"))
+            interactions: int | None, cleared: tuple[str, ...], reason: str, by: str | None) -> None:
+    """Correct actual figures by hand (logged with who, when and why); the supports are re-applied."""
+    given = {"participants": participants, "registrations": registrations, "interactions": interactions}
+    changes: dict[str, int | None] = {k: v for k, v in given.items() if v is not None}
+    if not changes and not cleared:
+        fail(t("activities.correction.needed"))
+    for figure in cleared:
+        if figure in changes:
+            fail(t("activities.correction.twice", figure=figure))
+        changes[figure] = None
+    who = by or os_user()
     try:
         with session() as s:
-            item = record_actuals(s, item_id, participants, registrations, interactions)
+            item, logged = correct(s, item_id, changes, reason, who, services().now())
             head = t("cli.filing.actuals_done", id=item_id, participants=_dash(item.actual_participants),
                      registrations=_dash(item.actual_registrations),
                      interactions=_dash(item.actual_interactions), scale=item.scale_text)
-            lines = _support_lines(item)
-    except ReviewError:
-        fail(t("cli.filing.unknown", id=item_id))
+            lines = _support_lines(s, item)
+            lines.append(t("activities.correction.done", id=item_id, by=who, reason=logged[0].reason))
+            lines += [_change_line(row) for row in logged]
+    except CorrectionError as exc:
+        fail(t("cli.filing.unknown", id=item_id) if exc.code == "unknown"
+             else t(f"activities.correction.{'reason_needed' if exc.code == 'reason' else 'needed'}"))
     click.echo(head)
     for line in lines:
         click.echo(line)
+
+
+def os_user() -> str:
+    """Who runs the command (the operating system's user), for the correction log."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):   # no user name in the environment or the password database
+        return "-"
+
+
+def _change_line(row: Correction) -> str:
+    """One logged change: before -> after (or the correction removed)."""
+    figure = t(f"activities.correction.figure.{row.figure}")
+    after = _dash(row.after) + (t("activities.correction.cleared") if row.after is None else "")
+    return t("activities.correction.change", figure=figure, before=_dash(row.before), after=after)
 
 
 def _dash(value: int | None) -> str:
@@ -118,7 +152,12 @@ def _dash(value: int | None) -> str:
     return "-" if value is None else str(value)
 
 
-def _support_lines(item: FilingItem) -> list[str]:
-    """The activity's supports on its recorded numbers, one line each."""
-    results = assess_item(item, services().settings.support)
+def _support_lines(s: Session, item: FilingItem) -> list[str]:
+    """The activity's supports on its actual numbers (the loop's, corrections winning), one line each."""
+    svc = services()
+    activity = published(s, item.id)
+    if activity is None:
+        results = assess_item(item, svc.settings.support)
+    else:
+        results = actual_verdicts(s, activity, svc.settings.support, svc.now())[1]
     return [f"{'✓' if r.eligible else '✗'} {support_name(r.intention)}：{r.reason}" for r in results]

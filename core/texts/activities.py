@@ -16,10 +16,15 @@ TEXTS: dict[str, str] = {
                             "青年发送“报名 {id}”即可报名。",
     "activities.republished": "活动 {id}“{name}”的报名设置已更新。\n时间：{time}\n名额：{capacity}\n"
                               "报名截止：{deadline}\n允许现场签到：{walk_ins}；签退：{checkout}",
+    "activities.already_published": "活动 {id}“{name}”已经开放报名，设置未改变。\n时间：{time}\n名额：{capacity}\n"
+                                    "报名截止：{deadline}\n如需修改名额，请发送“发布 {id} 名额”，例如：发布 {id} 50。",
     # refusals (a rule said no)
     "activities.refused.unknown": "没有找到您可以管理的编号为 {id} 的活动。发送“我的申报”查看活动编号。",
     "activities.refused.not_approved": "活动 {id} 尚未通过审核，通过后才能发布报名。",
     "activities.refused.ended": "活动 {id} 已于 {end} 结束，不能再发布报名。",
+    "activities.refused.deadline_past": "报名截止时间 {deadline} 已经过去，请填写将来的时间。",
+    "activities.refused.capacity_below": "活动 {id} 已有 {n} 人报名，名额不能改为少于 {n}（{capacity}）；"
+                                        "已报名的人不会被取消。",
     "activities.refused.not_published": "编号为 {id} 的活动没有开放报名。发送“活动”查看可报名的活动。",
     "activities.refused.deadline": "该活动的报名已于 {deadline} 截止。发送“活动”查看其他活动。",
     "activities.refused.twice_registered": "您已报名该活动，无需重复报名。发送“我的活动”查看。",
@@ -73,6 +78,10 @@ TEXTS: dict[str, str] = {
                                    "有人取消时按顺序递补并通知您。",
     "activities.cancel.usage": "请发送“取消报名 活动编号”，例如：取消报名 12。",
     "activities.cancel.ok": "已取消活动 {id} 的报名。",
+    "activities.roster.usage": "请发送“报名名单 活动编号”，例如：报名名单 12（第 2 页：报名名单 12 2页）。",
+    "activities.roster.head": "活动 {id}“{name}”报名名单（共 {n} 人，第 {page}/{pages} 页；手机号码属个人信息，请勿外传）：",
+    "activities.roster.line": "{n}. {name} {mobile}｜{state}",
+    "activities.roster.next": "发送“报名名单 {id} {page}页”看下一页。",
     "activities.mine.none": "您还没有报名活动。发送“活动”查看可报名的活动。",
     "activities.mine.head": "我的活动（{n} 个）：",
     "activities.mine.line": "{id}. {name}｜{time}｜{state}",
@@ -120,6 +129,8 @@ TEXTS: dict[str, str] = {
                                 "现场签到 {walk_ins}，签退 {checkout}",
     "activities.cli.republished": "活动 {id}“{name}”的报名设置已更新：名额 {capacity}，报名截止 {deadline}，"
                                   "现场签到 {walk_ins}，签退 {checkout}",
+    "activities.cli.already_published": "活动 {id}“{name}”已经开放报名，设置未改变：名额 {capacity}，"
+                                        "报名截止 {deadline}，现场签到 {walk_ins}，签退 {checkout}",
     "activities.cli.bad_deadline": "报名截止时间格式不对：{value}（应为 YYYY-MM-DD HH:MM）",
     "activities.cli.bad_capacity": "名额须为正整数：{value}",
     "activities.cli.png_only": "二维码只能保存为 .png 文件：{out}",
@@ -134,11 +145,24 @@ TEXTS: dict[str, str] = {
                              "｜已取消 {cancelled}\n签到 {participants}（现场 {walk_ins}）｜签退 {checked_out}\n"
                              "评价 {ratings} 条，平均 {average} 分｜评论 {comments}",
     "activities.cli.support": "按实际人数核定：",
+    # manual corrections of the actual numbers (`filing actuals`)
+    "activities.correction.figure.participants": "参与",
+    "activities.correction.figure.registrations": "报名",
+    "activities.correction.figure.interactions": "互动用户",
+    "activities.correction.line": "人工修正：{figure} {after}（报名签到记录 {loop}），{by} 于 {at}，原因：{reason}",
+    "activities.correction.legacy_reason": "修正记录建立前手工录入",
+    "activities.correction.change": "  {figure}：{before} → {after}",
+    "activities.correction.cleared": "（撤销修正，恢复为报名签到记录）",
+    "activities.correction.done": "活动 {id} 已记录人工修正（{by}，原因：{reason}）：",
+    "activities.correction.reason_needed": "请用 --reason 写明修正原因，例如 --reason \"纸质签到表补录\"",
+    "activities.correction.needed": "请至少指定 --participants、--registrations、--interactions 或 --clear 之一",
+    "activities.correction.twice": "同一项不能既修正又撤销：{figure}",
     "activities.cli.waiting_head": "候补名单：",
     "activities.cli.waiting_line": "  {place}. {name} {mobile}",
     # the export's sheets and headers
     "activities.export.sheet.registrations": "报名",
     "activities.export.sheet.checkins": "签到",
+    "activities.export.unnamed": "（现场签到，未留姓名）",
     "activities.export.col.name": "姓名",
     "activities.export.col.mobile": "手机",
     "activities.export.col.time": "报名时间",

@@ -31,6 +31,7 @@ TEXTS: dict[str, str] = {
     "push.status.delivered": "已送达",
     "push.status.failed": "失败",
     "push.status.skipped": "已跳过",
+    "push.status.withdrawn": "已撤回",
     "push.retry.done": "已重新排队 {count} 条：{ids}。",
     "push.retry.missing": "没有编号为 {ids} 的消息，未重新排队（编号见 push status）。",
     "push.retry.left": "消息 {id} 的状态是“{state}”，只有“失败”或“已跳过”的消息才能重新排队，未重新排队。",
