@@ -8,6 +8,9 @@ from pathlib import Path
 from core.settings import PROJECT_ROOT
 
 SUFFIXES = ("街道办事处", "街道", "镇街", "镇", "街", "区", "园区")
+# What may follow a town's name in an answer and still mean the town (松山湖高新区, 石龙团委);
+# anything else after it (石龙青年夜跑) is not a town but a sentence that starts with one.
+TAILS = frozenset((*SUFFIXES, "高新", "高新区", "团委", "镇团委", "街道团委"))
 
 
 @functools.cache
@@ -37,7 +40,7 @@ def resolve_town(text: str, path: str) -> str | None:
         return core
     if core in aliases:
         return aliases[core]
-    hits = [n for n in names if core and (n.startswith(core) or core.startswith(n))]
+    hits = [n for n in names if core and (n.startswith(core) or core[len(n):] in TAILS and core.startswith(n))]
     return hits[0] if len(hits) == 1 else None
 
 
