@@ -1,6 +1,6 @@
 """bench/overload: three times the measured capacity for 30 s, then recovery.
 
-    /work/venv/bin/python -m bench.overload [--seconds 30] [--factor 3]
+    .venv/bin/python -m bench.overload [--seconds 30] [--factor 3]
 
 Measures the bot's capacity (closed loop, 32 connections), then starts requests at `factor`
 times that rate for `seconds`, each on its own connection, as WeChat's servers would. Marks: no

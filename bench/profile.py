@@ -1,6 +1,6 @@
 """bench/profile: what one message costs in process, without a server or load.
 
-    /work/venv/bin/python -m bench.profile [--requests 300] [--plain] [--cprofile 25]
+    .venv/bin/python -m bench.profile [--requests 300] [--plain] [--cprofile 25]
 
 The bot's Flask app in this process (Flask's test client, no gunicorn, no sockets to WeChat) on
 PostgreSQL and Redis, signed and in safe mode as WeChat sends them: for `投票 N` from followers the

@@ -1,6 +1,6 @@
 """bench/push: 10,000 queued template messages drained by `push run` against the fake WeChat API.
 
-    /work/venv/bin/python -m bench.push [--messages 10000] [--latency 0.05]
+    .venv/bin/python -m bench.push [--messages 10000] [--latency 0.05]
 
 The project's fake of WeChat's API answers every call after `latency` seconds. The messages are
 queued in the outbox of the bench's own database, then `flask --app wsgi push run` (the command

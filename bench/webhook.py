@@ -1,6 +1,6 @@
 """bench/webhook: the bot against the reference peers of ../shared/peers/, interleaved, over loopback.
 
-    /work/venv/bin/python -m bench.webhook [--seconds 8] [--rounds 2] [--connections 32]
+    .venv/bin/python -m bench.webhook [--seconds 8] [--rounds 2] [--connections 32]
 
 Every server runs under gunicorn with 2 sync workers: the bot on PostgreSQL and Redis (its own
 database and Redis db number, emptied first), peer B (`wechatpy_app.py`, the echo) and peer C
