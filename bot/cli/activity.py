@@ -5,8 +5,8 @@ import datetime as dt
 from pathlib import Path
 
 import click
-import segno
 
+from bot.activity_codes import code_target, fetch_code
 from bot.cli.common import fail, services, session
 from bot.wechat.errors import WeChatError
 from core.texts import t
@@ -20,9 +20,6 @@ from models.activity_export import (
     write_workbook,
 )
 from models.activity_figures import actual_verdicts, org_figures
-
-MAX_QR_SECONDS = 30 * 24 * 3600   # WeChat's longest temporary code
-MIN_QR_SECONDS = 60
 
 
 @click.group("activity")
@@ -111,17 +108,14 @@ def qrcode(item_id: int, out: Path, checkout: bool) -> None:
         row = _published(s, item_id)
         if checkout and not row.checkout:
             fail(t("activities.cli.no_checkout", id=item_id))
-        scene = row.checkout_scene if checkout else row.checkin_scene
-        until = row.ends_at + dt.timedelta(days=svc.settings.activities.qrcode_days_after)
-    seconds = int(min(MAX_QR_SECONDS, max(MIN_QR_SECONDS, (until - svc.now()).total_seconds())))
+        scene, until = code_target(row, checkout, svc.settings.activities.qrcode_days_after)
     try:
-        answer = svc.api.create_qrcode(scene, seconds)
+        code = fetch_code(svc.api, scene, until, svc.now())
     except WeChatError as exc:
         fail(t("activities.cli.wechat_failed", error=f"{exc.code} {exc.message}"))
-    segno.make_qr(str(answer["url"]), error="m").save(str(out), scale=10, border=4)
-    expires = svc.now() + dt.timedelta(seconds=int(answer.get("expire_seconds") or seconds))
+    out.write_bytes(code.png)
     kind = t("activities.cli.kind.out" if checkout else "activities.cli.kind.in")
-    click.echo(t("activities.cli.qrcode", id=item_id, kind=kind, out=out, until=_local(expires)))
+    click.echo(t("activities.cli.qrcode", id=item_id, kind=kind, out=out, until=_local(code.expires)))
 
 
 @activity.command("status")
