@@ -24,6 +24,7 @@ from bot.store import connect
 from models.filing_export import HEADERS
 from models.outbox import OutboxMessage
 from tests.support import Clock, create_org, make_settings, redis_url, reset_database
+from tests.support_activities import publish_item, register_people
 from tests.support_console import ADMIN, PASSWORD, cast, create_accounts
 from tests.support_contest import at, create_item, create_round
 from tests.support_filing import activity, create_filing
@@ -182,3 +183,17 @@ def test_the_download_opens_with_openpyxl(page: Any, tmp_path: Path) -> None:
     rows = list(load_workbook(path).active.iter_rows(values_only=True))
     assert list(rows[0]) == HEADERS
     assert "浏览器沙龙" in [r[2] for r in rows[1:]]
+
+
+def test_the_activities_page_lists_a_published_activity(page: Any, server: tuple[str, Services]) -> None:
+    """The nav entry 活动 opens the list, where a published activity shows its registrations."""
+    _, services = server
+    with services.db.session() as s:
+        row = publish_item(s, services, name="浏览器志愿行", capacity=5)
+        register_people(s, row, 2, prefix="o_browser_p")
+        item_id = row.item_id
+    page.click("header nav a:has-text('活动')")
+    assert page.locator("h1").inner_text() == "活动"
+    line = page.locator(f"#activity-{item_id}")
+    assert "浏览器志愿行" in line.inner_text()
+    assert line.locator("[data-figure=registered]").inner_text() == "2 / 5"

@@ -22,6 +22,7 @@ from models.sheets import FILE_LINE, XLSX_MAGIC, RowError, error_lines
 NAV: tuple[tuple[str, str], ...] = (
     ("console.overview", "console.nav.overview"), ("console.filings", "console.nav.filings"),
     ("console.orgs", "console.nav.orgs"), ("console.contest", "console.nav.contest"),
+    ("console.activities", "console.nav.activities"),
     ("console.push", "console.nav.push"), ("console.experts", "console.nav.experts"),
     ("console.supervision", "console.nav.supervision"), ("console.audit", "console.nav.audit"),
 )

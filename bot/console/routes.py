@@ -10,6 +10,7 @@ from werkzeug.exceptions import Forbidden, RequestEntityTooLarge
 
 from bot.console import (
     security,
+    views_activities,
     views_auth,
     views_contest,
     views_experts,
@@ -45,6 +46,12 @@ ROUTES: tuple[tuple[str, str, View, tuple[str, ...]], ...] = (
     ("/contest/<month>/announce", "contest_announce", views_contest.announce, ("GET", "POST")),
     ("/contest/<month>/frozen.json", "contest_frozen", views_contest.frozen, ("GET",)),
     ("/contest/blacklist", "contest_blacklist", views_contest.blacklist, ("POST",)),
+    ("/activities", "activities", views_activities.index, ("GET",)),
+    ("/activities/<int:item_id>", "activity", views_activities.detail, ("GET",)),
+    ("/activities/<int:item_id>/export.xlsx", "activity_export", views_activities.export, ("GET",)),
+    ("/activities/<int:item_id>/checkin.png", "activity_checkin_code", views_activities.checkin_code, ("GET",)),
+    ("/activities/<int:item_id>/checkout.png", "activity_checkout_code", views_activities.checkout_code,
+     ("GET",)),
     ("/push", "push", views_push.index, ("GET",)),
     ("/push/retry", "push_retry", views_push.retry, ("POST",)),
     ("/experts", "experts", views_experts.index, ("GET",)),
