@@ -9,7 +9,7 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-.PHONY: setup run test bench
+.PHONY: setup run test lint bench
 setup: $(BIN)/.installed
 
 run: setup
@@ -18,6 +18,10 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+# Style and types; the rules live in pyproject.toml.
+lint: setup
+	$(BIN)/ruff check . && $(BIN)/mypy
 
 # Measured speed (needs PostgreSQL and Redis on 127.0.0.1; see docs/performance.md).
 bench: setup
