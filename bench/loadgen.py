@@ -11,7 +11,7 @@ import dataclasses
 import itertools
 import time
 from collections import Counter
-from typing import Callable
+from collections.abc import Callable
 
 HOST = "127.0.0.1"
 # i -> (path with query, body); built when the request is sent, so its timestamp is fresh.
@@ -94,7 +94,7 @@ async def _one(conn: Connection, run: Run, i: int, make: MakeRequest, classify: 
     try:
         path, body = make(i)
         status, data = await asyncio.wait_for(conn.post(path, body), timeout)
-    except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError):
+    except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError):
         conn.close()
         run.errors += 1
         run.by_index[i] = "error"

@@ -23,8 +23,8 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import loadgen, stack, votes, wire  # noqa: E402
-from bench.webhook import HELP_MARK, expect, help_request, warm_up_bot  # noqa: E402
+from bench import loadgen, stack, votes
+from bench.webhook import HELP_MARK, expect, help_request, warm_up_bot
 
 DEADLINE = 4.5       # WeChat gives up at 5 s; the mark keeps half a second of margin
 RECOVERED = 0.2      # a normal answer faster than this means the queue has drained
@@ -49,7 +49,7 @@ async def probe(port: int, start_at: float, limit: float) -> float:
             status, body = await asyncio.wait_for(conn.post(*make(i)), 10)
             if classify(i, status, body) == "ok" and time.perf_counter() - sent < RECOVERED:
                 return time.perf_counter() - start_at
-        except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError):
+        except (TimeoutError, OSError, asyncio.IncompleteReadError):
             pass  # still overloaded: probe again
         finally:
             conn.close()

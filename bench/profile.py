@@ -29,9 +29,9 @@ from typing import Any
 if __package__ in (None, ""):  # `python bench/profile.py` as well as `python -m bench.profile`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event  # noqa: E402
+from sqlalchemy import event
 
-from bench import stack, votes, wire  # noqa: E402
+from bench import stack, votes, wire
 
 _msg_ids = itertools.count(int(time.time()) * 10_000_000 + 7_000_000_000)
 
@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         counter = Counter(services.db.engine, services.store.redis)
         client = app.test_client()
         paths = requests(not args.plain, voting)
-        send = lambda make, i: _post(client, make(i))  # noqa: E731
+        send = lambda make, i: _post(client, make(i))
         for make in paths.values():  # warm: connections, prepared statements, the known users
             for i in range(60):
                 assert send(make, i).status_code == 200

@@ -23,14 +23,14 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import func, insert, select  # noqa: E402
+from sqlalchemy import func, insert, select
 
-from bench import stack, wire  # noqa: E402
-from bot.db import Database  # noqa: E402
-from core.settings import EXAMPLE_CONFIG, PROJECT_ROOT, read_toml  # noqa: E402
-from bot.wechat.fake import serve  # noqa: E402
-from bot.wechat.fake_state import FakeWeChat  # noqa: E402
-from models.outbox import Channel, OutboxMessage  # noqa: E402
+from bench import stack, wire
+from bot.db import Database
+from bot.wechat.fake import serve
+from bot.wechat.fake_state import FakeWeChat
+from core.settings import EXAMPLE_CONFIG, PROJECT_ROOT, read_toml
+from models.outbox import Channel, OutboxMessage
 
 DRAIN_MARK = 60.0
 SEND = "message/template/send"
@@ -38,7 +38,7 @@ SEND = "message/template/send"
 
 def queue(database: Database, n: int) -> None:
     """Queue n template messages at once (rows as models.outbox.enqueue makes them)."""
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     rows = [{"client_msg_id": f"bench.push:{i}", "purpose": "bench", "openid": f"bench-follower-{i}",
              "channel": Channel.TEMPLATE, "next_attempt_at": now,
              "payload": {"template": "contest_result", "url": "",

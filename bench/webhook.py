@@ -21,13 +21,13 @@ import itertools
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 if __package__ in (None, ""):  # `python bench/webhook.py` as well as `python -m bench.webhook`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import loadgen, peers, stack, votes, wire  # noqa: E402
+from bench import loadgen, peers, stack, votes, wire
 
 HELP_USERS = 500
 HELP_MARK = "您可以发送以下文字"
@@ -108,7 +108,7 @@ def measure(case: Case, args: argparse.Namespace) -> None:
     offset = case.offset
     bound = args.max_requests
     pool = [case.make(offset + i) for i in range(bound)]
-    classify = lambda i, status, body: case.classify(i + offset, status, body)  # noqa: E731
+    classify = lambda i, status, body: case.classify(i + offset, status, body)
     before = case.server.cpu_seconds()
     run = asyncio.run(loadgen.closed_loop(case.server.port, lambda i: pool[i], classify,
                                           args.connections, args.seconds, bound))

@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import TYPE_CHECKING, Any, Callable, Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from bot.dialog import Dialogs
     from bot.services import Services
-    from core.settings import Settings
     from bot.store import Store
+    from core.settings import Settings
     from models.accounts import Role, User
     from models.dialogs import DialogDraft
 

@@ -52,7 +52,7 @@ def _ping_when_idle(engine: Engine) -> None:
             with dbapi_conn.cursor() as cur:
                 cur.execute("SELECT 1")
             dbapi_conn.commit()  # not rollback: psycopg drops its prepared statements on a rollback
-        except Exception as exc:  # noqa: BLE001 - any failure means a dead connection
+        except Exception as exc:
             raise DisconnectionError(str(exc)) from exc  # the pool retries with a new one
 
 

@@ -12,11 +12,12 @@ import dataclasses
 import datetime as dt
 import logging
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from sqlalchemy.exc import DBAPIError
 
-from bot import exactly_once as gate, routing
+from bot import exactly_once as gate
+from bot import routing
 from bot.context import BotError, Ctx, Incoming, Reply
 from bot.logs import bind_request
 from bot.services import Services
@@ -71,7 +72,7 @@ def dispatch(services: Services, msg: Incoming, prefetched: dict[str, bytes | No
         session.rollback()
         log.warning("dispatch: the store is unavailable", exc_info=True)
         return Outcome(Reply(text=t("error.busy")), final=False)
-    except Exception:  # noqa: BLE001 - the dispatch boundary: roll back, log, answer kindly
+    except Exception:
         session.rollback()
         log.exception("dispatch: handler failed")
         return Outcome(Reply(text=t("error.generic")), final=False)

@@ -6,12 +6,11 @@ default. The conversations the app runs are listed here too (DIALOGS).
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from bot import dialog
 from bot.context import Ctx, Handler, Incoming
-from handlers import accounts, contest, experts, filing, filing_review, push, supervisor
-from handlers import activities
+from handlers import accounts, activities, contest, experts, filing, filing_review, push, supervisor
 from models.accounts import Role
 
 Predicate = Callable[[Incoming, Ctx], bool]

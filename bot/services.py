@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Callable
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from bot.db import Database
-from core.settings import Settings
 from bot.store import Store, connect
 from bot.wechat.api import WeChatClient
+from core.settings import Settings
 
 
 class Services:
@@ -20,7 +20,7 @@ class Services:
         self.tz = ZoneInfo(settings.scheduler.timezone)
         self.db = Database(settings.database.url)
         self.store = Store(connect(settings.redis.url, settings.redis.socket_timeout_seconds))
-        self.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
+        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
 
     def now(self) -> dt.datetime:
         """The current time in the configured time zone."""

@@ -17,15 +17,32 @@ from typing import Any
 
 from core.settings_checks import check_all
 from core.settings_loader import SettingsError, build
+
 # The sections are re-exported: the rest of the bot imports them from here.
 from core.settings_sections import (  # noqa: F401
-    WechatSettings, DatabaseSettings, RedisSettings, AdminSettings, SchedulerSettings,
-    TemplateSettings, PushSettings, AnnounceSettings, ReminderSettings, AccountSettings,
-    DataSettings, ExpertSettings, DialogSettings, CampaignSettings, FilingSettings,
-    SupportSettings, MenuButton, MenuSettings, ContestSettings, SupervisorSettings,
+    AccountSettings,
+    ActivitySettings,
+    AdminSettings,
+    AnnounceSettings,
+    CampaignSettings,
+    ConsoleSettings,
+    ContestSettings,
+    DatabaseSettings,
+    DataSettings,
+    DialogSettings,
+    ExpertSettings,
+    FilingSettings,
+    MenuButton,
+    MenuSettings,
+    PushSettings,
+    RedisSettings,
+    ReminderSettings,
+    SchedulerSettings,
+    SupervisorSettings,
+    SupportSettings,
+    TemplateSettings,
+    WechatSettings,
 )
-from core.settings_sections import ActivitySettings  # noqa: F401
-from core.settings_sections import ConsoleSettings  # noqa: F401
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_CONFIG = PROJECT_ROOT / "config.example.toml"

@@ -6,10 +6,24 @@ from fractions import Fraction
 from bot.context import Ctx, Incoming, Reply
 from core.texts import t
 from models.accounts import Role
-from models.expert_eval import (latest_evaluated_month, month_figures, month_label, params_of,
-                                quarter_label, quarter_so_far, score_text)
-from models.expert_scores import (MonthResult, Params, QuarterStanding, evaluate_month,
-                                  needed_for_top, platform_rate, top_of_quarter)
+from models.expert_eval import (
+    latest_evaluated_month,
+    month_figures,
+    month_label,
+    params_of,
+    quarter_label,
+    quarter_so_far,
+    score_text,
+)
+from models.expert_scores import (
+    MonthResult,
+    Params,
+    QuarterStanding,
+    evaluate_month,
+    needed_for_top,
+    platform_rate,
+    top_of_quarter,
+)
 from models.experts import Expert, expert_of, experts_by_id, quarter_of
 
 REPLY_MAX_BYTES = 2048  # WeChat's limit for a passive text reply

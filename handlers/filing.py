@@ -5,8 +5,8 @@ import re
 
 from bot.context import BotError, Ctx, Incoming, Reply
 from bot.dialog import Conversation, State
-from handlers import activities
 from core.texts import t
+from handlers import activities
 from handlers.filing_steps import HEAD, STEPS, org_name, org_value
 from models.accounts import Role
 from models.campaign import Window, filing_window

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from alembic import context
+
 from bot.db import make_engine
 from models import Base
 

@@ -16,19 +16,34 @@ from sqlalchemy.orm import Session
 
 from core.settings import Settings
 from models.accounts import User
-from models.contest_close import (Results, close_round, due_for_close, file_digest, mark_announced,
-                                  results)
+from models.contest_close import Results, close_round, due_for_close, file_digest, mark_announced, results
 from models.contest_judges import load_judges
 from models.contest_rank import Standing, Tally, live_board
-from models.contest_rounds import (ContestError, Entry, Round, RoundState, entries, get_round, month_of,
-                                   shown_round)
+from models.contest_rounds import ContestError, Entry, Round, RoundState, entries, get_round, month_of, shown_round
 from models.contest_votes import Cast, Refusal, Vote, VoteRefused, VoteStatus, cast_vote
 from models.filing import Filing, FilingItem
 from models.orgs import Organisation
 
-__all__ = ["Cast", "ContestError", "entries", "Refusal", "Results", "Round", "RoundState", "Standing",
-           "VoteRefused", "board", "close_round", "due_for_close", "file_digest", "load_judges",
-           "mark_announced", "org_metrics", "results", "vote"]
+__all__ = [
+    "Cast",
+    "ContestError",
+    "Refusal",
+    "Results",
+    "Round",
+    "RoundState",
+    "Standing",
+    "VoteRefused",
+    "board",
+    "close_round",
+    "due_for_close",
+    "entries",
+    "file_digest",
+    "load_judges",
+    "mark_announced",
+    "org_metrics",
+    "results",
+    "vote",
+]
 
 
 @dataclasses.dataclass(frozen=True)

@@ -16,11 +16,10 @@ from core.settings import ContestSettings
 from core.texts import t
 from models.contest_fraud import record
 from models.contest_rank import Standing, final_board, tally
-from models.contest_rounds import (ContestError, Entry, Round, RoundState, entries, get_round,
-                                   lock_round)
+from models.contest_rounds import ContestError, Entry, Round, RoundState, entries, get_round, lock_round
 from models.contest_votes import Vote, VoteStatus
 
-EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -9,8 +9,7 @@ from sqlalchemy.orm import Session
 from core.texts import t
 from models.contest_fraud import record
 from models.contest_rounds import ContestError, RoundState, entries, get_round
-from models.sheets import (Column, ImportFailed, Row, RowError, decimal, read_table, row_error,
-                           whole_number)
+from models.sheets import Column, ImportFailed, Row, RowError, decimal, read_table, row_error, whole_number
 
 COLUMNS = (Column("number", ("编号", "项目编号", "number")),
            Column("score", ("评委得分", "评委评分", "评分", "score")))

@@ -275,11 +275,11 @@ def _run(session: Session, params: dict[str, Any]) -> Any:
 
 def _utc(value: dt.datetime) -> dt.datetime:
     """Naive UTC, as the tables store it (see models.base.UTCDateTime)."""
-    return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return value.astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    return None if value is None else value.replace(tzinfo=dt.timezone.utc)
+    return None if value is None else value.replace(tzinfo=dt.UTC)
 
 
 def _cast_in_one_statement(session: Session, user: User, number: int, now: dt.datetime,

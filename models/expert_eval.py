@@ -10,10 +10,16 @@ from sqlalchemy.orm import Session
 from core.settings import ExpertSettings
 from core.texts import t
 from models.accounts import User
-from models.expert_scores import (Figures, MonthResult, Params, QuarterStanding, evaluate_month,
-                                  quarter_standings, top_of_quarter)
-from models.experts import (Expert, ExpertMonth, ExpertPeriod, month_ended, months_of,
-                            next_month_start)
+from models.expert_scores import (
+    Figures,
+    MonthResult,
+    Params,
+    QuarterStanding,
+    evaluate_month,
+    quarter_standings,
+    top_of_quarter,
+)
+from models.experts import Expert, ExpertMonth, ExpertPeriod, month_ended, months_of, next_month_start
 from models.outbox import Channel, enqueue
 
 TEMPLATE_VALUE_MAX = 20  # WeChat drops a template value over 20 characters

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.base import tidy_name
-from models.orgs import NAME_MAX, OrgKind, Organisation, add_org
+from models.orgs import NAME_MAX, Organisation, OrgKind, add_org
 from models.sheets import Column, ImportFailed, Row, RowError, read_table, row_error
 from models.towns import resolve_town
 

@@ -9,7 +9,6 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from models.accounts import User
 from models.base import Base, utcnow
 
-
 NOT_FOLLOWER = 43004
 
 

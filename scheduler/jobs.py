@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 import importlib
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 from bot.services import Services
 

@@ -7,8 +7,8 @@ import logging
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.services import Services
-from core.settings_checks import check_crontab
 from bot.store import Busy
+from core.settings_checks import check_crontab
 from models.jobs import JobRun, job_run
 from scheduler.jobs import Job
 

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from typing import Any, Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -12,13 +12,12 @@ from sqlalchemy import text
 from bot import create_app
 from bot.db import Database
 from bot.services import Services
-from core.settings import EXAMPLE_CONFIG, Settings, read_toml
 from bot.store import connect
 from bot.wechat.fake import FakeServer, serve
 from bot.wechat.fake_state import FakeWeChat
 from bot.wechat.simulator import Simulator, flask_transport
-from tests.support import (TEST_APPID, Clock, database_url, make_settings, redis_url,
-                           reset_database)
+from core.settings import EXAMPLE_CONFIG, Settings, read_toml
+from tests.support import TEST_APPID, Clock, database_url, make_settings, redis_url, reset_database
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

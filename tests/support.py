@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from core.settings import EXAMPLE_CONFIG, Settings, merge, read_toml, settings_from_dict
 from models import Base
 from models.accounts import User, get_or_create_user
-from models.orgs import OrgAdmin, OrgKind, Organisation, add_org
+from models.orgs import OrgAdmin, Organisation, OrgKind, add_org
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 TEST_TOKEN = "testtoken"
@@ -39,7 +39,7 @@ class Clock:
 
     def __call__(self) -> dt.datetime:
         """The current time: the fixed one when set, else the real one."""
-        return self.current or dt.datetime.now(dt.timezone.utc)
+        return self.current or dt.datetime.now(dt.UTC)
 
     def set(self, when: dt.datetime) -> None:
         """Fix the clock at an aware time."""

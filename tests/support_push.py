@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from flask import Flask
 from sqlalchemy import select
 
 from bot.services import Services
-from core.settings import Settings
 from bot.wechat.fake_state import FakeWeChat
+from core.settings import Settings
 from models.outbox import Channel, OutboxMessage, enqueue
 
 NOW = dt.datetime(2017, 11, 20, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))

@@ -1,17 +1,17 @@
 """Helpers for tests of the WeChat API client: services and clients pointed at the fake."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Callable
+from typing import Any
 
 from flask import Flask
 
 from bot.services import Services
-from core.settings import Settings
 from bot.store import Store, connect
 from bot.wechat.api import WeChatClient
 from bot.wechat.fake_state import FakeWeChat
+from core.settings import Settings
 
 
 def fake_settings(settings_factory: Callable[..., Settings], fake: FakeWeChat,

@@ -2,20 +2,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from core.settings import Settings
+from bot.push.sender import Sender
 from bot.wechat.fake_state import FakeWeChat
+from core.settings import Settings
 from models.announce import announce
 from models.contest_close import close_round
 from models.contest_rounds import ContestError, Round, RoundState
 from models.outbox import Channel, OutboxMessage, Status, enqueue
 from models.subscriptions import subscribe
-from bot.push.sender import Sender
 from tests.support_push import CONTEST, create_closable_round, push_services, push_settings, rows
 
 DEC2 = dt.datetime(2017, 12, 2, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))

@@ -50,7 +50,7 @@ def test_chat_talks_through_the_webhook(app: Flask, services: Any) -> None:
 def test_an_operators_mistake_is_one_chinese_line(app: Flask, clock: Any) -> None:
     """Our own refusals carry the catalog's Chinese prefix, not click's English "Error:"."""
     import datetime as dt
-    clock.set(dt.datetime(2026, 11, 30, 17, 0, tzinfo=dt.timezone.utc))  # already December in Shanghai
+    clock.set(dt.datetime(2026, 11, 30, 17, 0, tzinfo=dt.UTC))  # already December in Shanghai
     result = app.test_cli_runner().invoke(args=["contest", "close", "2026-13"])
     assert (result.exit_code, result.stderr) == (1, "错误：月份格式应为 YYYY-MM，例如 2026-12：2026-13\n")
     missing = app.test_cli_runner().invoke(args=["org", "invite", "99"])

@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from bot.wechat.fake_state import FakeWeChat
 from core.settings import Settings
 from models.outbox import OutboxMessage, Status
-from bot.wechat.fake_state import FakeWeChat
 from tests.support import Clock
 from tests.support_push import push_settings, queue_templates
 

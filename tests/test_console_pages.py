@@ -103,7 +103,7 @@ def test_the_queue_shows_every_field_and_the_support_verdicts(admin: Any, servic
                  "面向青年的交流沙龙活动", "https://example.org/plan", "文化品支持", "设计大赛", "待审核"):
         assert text in page, text
     queue = admin.get("/admin/filings").get_data(as_text=True)
-    assert "青年沙龙" in queue and "✓ 文化品支持" in queue or "✗ 文化品支持" in queue
+    assert ("青年沙龙" in queue and "✓ 文化品支持" in queue) or "✗ 文化品支持" in queue
 
 
 def test_approving_tells_the_admins_once_and_is_audited(admin: Any, services: Services) -> None:

@@ -25,8 +25,7 @@ from core.settings import Settings
 from models.contest import board, close_round, vote
 from models.contest_rank import tally
 from models.contest_rounds import Entry, Round
-from models.contest_votes import VoteRefused
-from models.contest_votes import Vote, VoteStatus
+from models.contest_votes import Vote, VoteRefused, VoteStatus
 from tests.support import create_user
 from tests.support_contest import at, create_round
 

@@ -2,16 +2,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from flask import Flask
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from bot.services import Services
-from core.settings import Settings
 from bot.wechat.simulator import Simulator, flask_transport
+from core.settings import Settings
 from models.contest import board, vote
 from models.contest_fraud import ContestLog, VoidScope, could_burst, flag_bursts, is_burst, void_votes
 from models.contest_rank import tally
@@ -140,6 +143,7 @@ def test_skipping_the_baseline_never_hides_a_burst(recent: int, baseline: int, m
                                                    factor: float) -> None:
     """The baseline is only counted when the window could be a burst: none is missed."""
     import dataclasses
+
     from core.settings import load_settings
     c = dataclasses.replace(load_settings().contest, burst_min_votes=minimum, burst_factor=factor)
     if is_burst(recent, baseline, c):

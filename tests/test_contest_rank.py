@@ -4,13 +4,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from models.contest_rank import Tally, competition_ranks, final_board, live_board
 from models.contest_votes import standing
 
-EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
-T0 = dt.datetime(2017, 11, 1, tzinfo=dt.timezone.utc)
+EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+T0 = dt.datetime(2017, 11, 1, tzinfo=dt.UTC)
 
 
 def tallies(*rows: tuple[int, int, int | None, float | None]) -> list[Tally]:

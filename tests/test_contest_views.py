@@ -1,7 +1,9 @@
 """Chat pages fit WeChat's 2048-byte reply and lose nothing."""
 from __future__ import annotations
 
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from handlers.contest_views import cut_bytes, paginate, showcase_page, showcase_pages, utf8_len
 

@@ -2,18 +2,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from bot.services import Services
 from core.settings import Settings
 from models.contest import vote
 from models.contest_fraud import blacklist_add
-from models.contest_votes import Refusal, Usage, VoteRefused, VoteRules, refusal
-from models.contest_votes import Vote, VoteStatus
+from models.contest_votes import Refusal, Usage, Vote, VoteRefused, VoteRules, VoteStatus, refusal
 from tests.support import create_user
 from tests.support_contest import at, create_round
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -11,8 +12,8 @@ from sqlalchemy import func, select, text
 
 from bot import routing
 from bot.context import Ctx, Incoming, Reply
-from core.settings import Settings
 from bot.wechat.simulator import Simulator, flask_transport, message_xml
+from core.settings import Settings
 from models.accounts import User
 
 

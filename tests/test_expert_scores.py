@@ -5,11 +5,21 @@ import dataclasses
 from fractions import Fraction as F
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from models.expert_scores import (Figures, Params, competition_ranks, evaluate_month,
-                                  needed_for_top, percentile, platform_rate, quarter_standings,
-                                  smoothed, top_of_quarter)
+from models.expert_scores import (
+    Figures,
+    Params,
+    competition_ranks,
+    evaluate_month,
+    needed_for_top,
+    percentile,
+    platform_rate,
+    quarter_standings,
+    smoothed,
+    top_of_quarter,
+)
 
 P = Params()
 

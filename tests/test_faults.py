@@ -14,8 +14,8 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from typing import Any, Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 import redis
@@ -25,13 +25,12 @@ from sqlalchemy import func, select
 from bench.stack import write_config
 from bot import db
 from bot.db import Database
-from core.settings import PROJECT_ROOT
 from bot.wechat.fake_state import FakeWeChat
-from core.settings import Settings
 from bot.wechat.simulator import Simulator, flask_transport
+from core.settings import PROJECT_ROOT, Settings
 from models.accounts import BindingCode, new_code
-from models.orgs import OrgAdmin
 from models.contest_votes import Vote
+from models.orgs import OrgAdmin
 from models.outbox import Channel, OutboxMessage, Status, enqueue
 from tests.support import TEST_APPID, create_org, create_user, reset_database
 from tests.support_contest import create_round

@@ -1,7 +1,7 @@
 """Handler details the transcripts do not reach: WeChat's reply size, non-experts, settings."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 

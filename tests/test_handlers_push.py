@@ -1,16 +1,16 @@
 """WeChat's delivery reports, and replies that missed the 5-second deadline."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 from flask import Flask
 
 from bot.context import Article, Reply
 from bot.push.sender import Sender
-from core.settings import Settings
 from bot.wechat.fake_state import FakeWeChat
 from bot.wechat.simulator import Simulator, flask_transport
+from core.settings import Settings
 from models.outbox import Channel, Status
 from tests.support_push import push_settings, queue_templates, rows
 

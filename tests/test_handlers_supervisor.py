@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from bot.wechat.simulator import Simulator, flask_transport
 from core.settings import Settings, SettingsError
 from core.texts import t
-from bot.wechat.simulator import Simulator, flask_transport
 from models.accounts import Supervisor, User
 from models.contest import close_round
 from models.orgs import OrgKind
@@ -135,7 +135,7 @@ def test_a_closed_round_shows_the_final_votes(app: Flask, world: Simulator, sett
     clock.set(at("2017-12-02 09:00"))
     c = dataclasses.replace(settings.contest, frozen_dir=str(tmp_path))
     with app.extensions["youthvoice"].db.session() as session:
-        close_round(session, "2017-11", c, clock().astimezone(dt.timezone.utc), "test")
+        close_round(session, "2017-11", c, clock().astimezone(dt.UTC), "test")
     reply = world.text("o_sup", "督导")[1]
     assert "大赛 2017-11（已截止）：本镇街 2/3 个项目，有效票 3 票\n  第1名 1号 项目1 2票" in reply
 

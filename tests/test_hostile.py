@@ -8,17 +8,19 @@ authenticates the body, which is why production should run in safe mode.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 import pytest
 from flask import Flask
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from core.settings import Settings
 from bot.wechat.protocol import sign
 from bot.wechat.simulator import Simulator, flask_transport, message_xml
+from core.settings import Settings
 from models import Base
 from tests.support import TEST_AES_KEY, TEST_TOKEN
 

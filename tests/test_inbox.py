@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 import xmltodict
@@ -12,9 +13,9 @@ from wechatpy.crypto import WeChatCrypto
 
 from bot import inbox
 from bot.services import Services
-from core.settings import Settings
 from bot.wechat.protocol import sign
 from bot.wechat.simulator import message_xml
+from core.settings import Settings
 from models.contest_votes import Vote
 from models.inbox import InboxMessage, InboxState
 from models.outbox import OutboxMessage

@@ -1,16 +1,17 @@
 """`flask --app wsgi menu create`: WeChat's menu limits checked locally, a valid menu sent once."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from click.testing import Result
 from flask import Flask
 
-from core.settings import Settings
 from bot.wechat.errors import BadMenu
 from bot.wechat.fake_state import FakeWeChat
 from bot.wechat.menu import MenuError, menu_buttons
+from core.settings import Settings
 from tests.support_wechat import create_services, fake_settings
 
 

@@ -2,17 +2,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
 
 from bot.push.sender import Sender
-from core.settings import Settings
 from bot.wechat.fake_state import FakeWeChat
+from core.settings import Settings
 from models.accounts import User
-from models.outbox import Channel, OutboxMessage, Status
+from models.outbox import Channel, Status
 from models.push_marks import PushAlert, RecipientMark
 from tests.support import create_user
 from tests.support_push import NOW, push_services, push_settings, queue_one, queue_templates, rows

@@ -8,19 +8,17 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
-from flask import Flask
 
 from bot.push.sender import Sender
 from bot.services import Services
-from core.settings import Settings
 from bot.wechat.fake_state import FakeWeChat
+from core.settings import Settings
 from models.outbox import Status
-from tests.support_push import (push_services, push_settings, queue_templates, rows, template_calls,
-                                template_msgids)
+from tests.support_push import push_services, push_settings, queue_templates, rows, template_calls, template_msgids
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -69,7 +67,7 @@ def test_a_killed_sender_process_is_made_good(settings, app_factory, fake_wechat
     stuck = [r for r in rows(services).values() if r.status == Status.SENDING]
     assert stuck, "the child was killed with messages in flight"
     Sender(services).run()
-    clock.set(dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=settings.push.lease_seconds + 1))
+    clock.set(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=settings.push.lease_seconds + 1))
     Sender(services).run()
     _all_sent(services, 12)
     msgids = template_msgids(fake_wechat)

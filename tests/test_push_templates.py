@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from bot.push.templates import TemplateNotConfigured, cut, field_named, limit_for, render
 from core.settings import PushSettings, TemplateSettings

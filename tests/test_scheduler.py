@@ -4,16 +4,16 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
 from bot.services import Services
+from bot.wechat.fake_state import FakeWeChat
 from core.settings import EXAMPLE_CONFIG as EXAMPLE_CONFIG_PATH
 from core.settings import Settings, SettingsError
-from bot.wechat.fake_state import FakeWeChat
 from models.contest_rounds import Round, RoundState
 from models.jobs import JobRun
 from models.outbox import OutboxMessage

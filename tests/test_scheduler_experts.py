@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 from flask import Flask
@@ -48,7 +48,7 @@ def seed(svc: Services, month: str) -> None:
 
 def test_jobs_have_the_runner_signature() -> None:
     """Both jobs are listed for the runner."""
-    assert JOBS == (evaluate_previous_month, select_previous_quarter)
+    assert (evaluate_previous_month, select_previous_quarter) == JOBS
 
 
 def test_month_job_waits_for_its_day_and_figures_then_runs_once(svc: Services) -> None:

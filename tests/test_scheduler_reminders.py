@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 from flask import Flask
 
-from core.settings import Settings
 from bot.wechat.fake_state import FakeWeChat
+from core.settings import Settings
 from models.filing import Filing
 from scheduler.reminders import filing_reminder, stage
 from tests.support import create_org

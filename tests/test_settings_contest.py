@@ -1,7 +1,8 @@
 """The [contest] settings: defaults from the plan, and out-of-range values stop start-up."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 

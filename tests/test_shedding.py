@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -11,9 +12,9 @@ from sqlalchemy import func, select
 
 from bot import routing
 from bot.context import Ctx, Incoming, Reply
-from core.settings import Settings
 from bot.wechat.protocol import sign, waited_seconds
 from bot.wechat.simulator import message_xml
+from core.settings import Settings
 from models.accounts import User
 from tests.support import TEST_TOKEN
 

@@ -8,8 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from models.sheets import (Column, ImportFailed, decimal, error_lines, header_key, read_grid,
-                           read_table, whole_number)
+from models.sheets import Column, ImportFailed, decimal, error_lines, header_key, read_grid, read_table, whole_number
 from tests.support_sheets import bom_csv, excel_csv, junk, merged_xlsx, xlsx
 
 COLUMNS = (Column("name", ("姓名", "name")), Column("count", ("答题数", "answers")),

@@ -6,7 +6,9 @@ import datetime as dt
 
 import pytest
 from flask import Flask
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from core.settings import EXAMPLE_CONFIG, Settings, read_toml, settings_from_dict
 from models import supervision as sv

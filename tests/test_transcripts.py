@@ -1,8 +1,8 @@
 """Every transcript under tests/transcripts/, once plainly and once with each message delivered twice."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from flask import Flask

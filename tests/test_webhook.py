@@ -1,7 +1,8 @@
 """The /wechat webhook: public vectors, modes, bad input, every message type."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -9,9 +10,9 @@ import xmltodict
 from flask import Flask
 from wechatpy.crypto import WeChatCrypto
 
-from core.settings import Settings
 from bot.wechat.protocol import sign
 from bot.wechat.simulator import Simulator, flask_transport, message_xml
+from core.settings import Settings
 
 # Tencent's official Python sample (compatible mode), from WECHAT.md.
 TENCENT = {"token": "spamtest", "encoding_aes_key": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",

@@ -2,18 +2,20 @@
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 from flask import Flask
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from bot.services import Services
-from core.settings import Settings
 from bot.wechat import errors
 from bot.wechat.api import WeChatClient, keyword_data
 from bot.wechat.errors import Action, BadData, Transport, WeChatError
 from bot.wechat.fake_state import FakeWeChat
+from core.settings import Settings
 from tests.support_wechat import create_services, fake_settings
 
 MAPPED = [(-1, errors.Busy, Action.RETRY), (40003, errors.BadOpenid, Action.DROP),

@@ -117,7 +117,7 @@ def test_template_rules(fake_wechat: FakeWeChat) -> None:
 
 def test_template_client_msg_id_is_idempotent_for_ten_minutes(fake_wechat: FakeWeChat) -> None:
     token = stable(fake_wechat)["access_token"]
-    post = lambda: raw(fake_wechat, "message/template/send", template(client_msg_id="k"),  # noqa: E731
+    post = lambda: raw(fake_wechat, "message/template/send", template(client_msg_id="k"),
                        access_token=token)["msgid"]
     first = post()
     fake_wechat.advance(599)

@@ -2,16 +2,17 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from flask import Flask
 
-from core.settings import Settings
 from bot.wechat.api import WeChatClient
 from bot.wechat.errors import BadCredentials, Busy, TokenInvalid
 from bot.wechat.fake_state import FakeWeChat
+from core.settings import Settings
 from tests.support_wechat import create_clients, create_services, fake_settings
 
 WORKERS = 20

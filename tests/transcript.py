@@ -40,14 +40,15 @@ import re
 import tempfile
 import threading
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from flask import Flask
 from sqlalchemy import text as sql
 
-from core.settings import Settings
 from bot.wechat.simulator import Simulator, flask_transport
+from core.settings import Settings
 from models.accounts import BindingCode
 from models.expert_eval import evaluate
 from tests.support import Clock, create_org, create_user
@@ -164,8 +165,9 @@ class Runner:
 
     @staticmethod
     def _bind_org(session: Any, openid: str, options: dict[str, str]) -> None:
-        from models.orgs import OrgAdmin, Organisation
         from sqlalchemy import select
+
+        from models.orgs import OrgAdmin, Organisation
 
         name = options.get("org", "石龙团委")
         org = session.scalar(select(Organisation).where(Organisation.name == name))
@@ -261,7 +263,7 @@ class Runner:
 
         c = dataclasses.replace(self.settings.contest, frozen_dir=tempfile.mkdtemp())
         with self.app.extensions["youthvoice"].db.session() as session:
-            close_round(session, arg.strip(), c, self.clock().astimezone(dt.timezone.utc), "test")
+            close_round(session, arg.strip(), c, self.clock().astimezone(dt.UTC), "test")
 
     def do_org(self, arg: str) -> None:
         from models.orgs import OrgKind

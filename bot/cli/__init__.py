@@ -9,10 +9,24 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from bot.cli import (announce, chat, check, contest, core, experts, filing, followers, inbox, menu,
-                     orgs, push, scheduler, supervisor)
-from bot.cli import activity
-from bot.cli import console
+from bot.cli import (
+    activity,
+    announce,
+    chat,
+    check,
+    console,
+    contest,
+    core,
+    experts,
+    filing,
+    followers,
+    inbox,
+    menu,
+    orgs,
+    push,
+    scheduler,
+    supervisor,
+)
 
 contest.group.add_command(announce.announce)
 GROUPS = (core.init_db, orgs.org, filing.filing, contest.group, experts.expert, push.push,

@@ -14,6 +14,7 @@ from models.contest_rank import tally
 from models.contest_rounds import Round, entries
 from models.contest_votes import Vote
 
+
 def print_status(s: Session, row: Round, tz: ZoneInfo) -> None:
     """Print a round's state, window, per-entry counts, flags and the frozen file's check."""
     click.echo(t("cli.contest.status.state", month=row.month, state=t(f"cli.contest.state.{row.state}")))

@@ -13,14 +13,33 @@ from bot.cli.imports import fail_import
 from core.texts import t
 from models.accounts import new_code
 from models.base import tidy_name
-from models.expert_eval import (NotReady, check_importable, evaluate, is_done, month_figures,
-                                params_of, quarter_so_far, record_no_figures, score_text,
-                                select_quarter)
+from models.expert_eval import (
+    NotReady,
+    check_importable,
+    evaluate,
+    is_done,
+    month_figures,
+    params_of,
+    quarter_so_far,
+    record_no_figures,
+    score_text,
+    select_quarter,
+)
 from models.expert_import import import_roster, import_stats
 from models.expert_scores import evaluate_month, top_of_quarter
-from models.experts import (NAME_MAX, PLATFORM_ID_MAX, QUARTER_RE, Expert, add_expert,
-                            experts_by_id, load_fields, month_ended, months_of, next_month_start,
-                            quarter_of)
+from models.experts import (
+    NAME_MAX,
+    PLATFORM_ID_MAX,
+    QUARTER_RE,
+    Expert,
+    add_expert,
+    experts_by_id,
+    load_fields,
+    month_ended,
+    months_of,
+    next_month_start,
+    quarter_of,
+)
 from models.sheets import ImportFailed
 
 

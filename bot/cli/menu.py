@@ -4,9 +4,9 @@ from __future__ import annotations
 import click
 
 from bot.cli.common import fail, services
-from core.texts import t
 from bot.wechat.errors import Transport, WeChatError
 from bot.wechat.menu import MenuError, menu_buttons
+from core.texts import t
 
 
 @click.group("menu")

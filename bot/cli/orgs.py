@@ -13,7 +13,7 @@ from core.texts import t
 from models.accounts import new_code
 from models.base import tidy_name
 from models.org_import import check_file, import_orgs
-from models.orgs import NAME_MAX, OrgKind, Organisation, add_org
+from models.orgs import NAME_MAX, Organisation, OrgKind, add_org
 from models.sheets import ImportFailed
 from models.towns import resolve_town
 

@@ -24,7 +24,6 @@ from models.contest_fraud import (
     blacklist_remove,
     void_votes,
 )
-from models.contest_votes import Blacklisted
 from models.contest_rounds import (
     ContestError,
     Entry,
@@ -36,6 +35,7 @@ from models.contest_rounds import (
     get_round,
 )
 from models.contest_rounds import shortlist as make_shortlist
+from models.contest_votes import Blacklisted
 from models.months import is_month
 from models.orgs import admin_openids
 

@@ -5,13 +5,21 @@ from flask import render_template, request
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from bot.console.pages import (UploadRefused, db, done, import_errors, month_now, refused,
-                               saved_upload)
+from bot.console.pages import UploadRefused, db, done, import_errors, month_now, refused, saved_upload
 from bot.console.security import actor, services
 from core.texts import t
 from models.console import audit
-from models.expert_eval import (NotReady, check_importable, is_done, latest_evaluated_month,
-                                month_figures, params_of, quarter_so_far, score_text, select_quarter)
+from models.expert_eval import (
+    NotReady,
+    check_importable,
+    is_done,
+    latest_evaluated_month,
+    month_figures,
+    params_of,
+    quarter_so_far,
+    score_text,
+    select_quarter,
+)
 from models.expert_eval import evaluate as evaluate_month_of
 from models.expert_import import import_stats
 from models.expert_scores import evaluate_month, top_of_quarter

@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.push.alerts import quota_gone
 from bot.push.rate import RateLimit
-from bot.push.templates import (NOT_CONFIGURED, TemplateNotConfigured, configured, field_named,
-                                 render)
+from bot.push.templates import NOT_CONFIGURED, TemplateNotConfigured, configured, field_named, render
 from bot.services import Services
 from bot.wechat.errors import Action, WeChatError
 from models import outbox_claim as claims

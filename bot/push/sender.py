@@ -6,8 +6,8 @@ import dataclasses
 import datetime as dt
 import logging
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable
 
 from bot.push.deliver import Outcome, send_one
 from bot.push.rate import RateLimit

@@ -5,8 +5,8 @@ import dataclasses
 import re
 from typing import Any
 
-from core.settings import PushSettings
 from bot.wechat.api import VALUE_LIMITS
+from core.settings import PushSettings
 
 NOT_CONFIGURED = -3   # our code: the message names a template the settings do not configure
 ELLIPSIS = "…"

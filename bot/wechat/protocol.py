@@ -90,7 +90,7 @@ def decrypt(crypto: WeChatCrypto, body: bytes, token: str, msg_signature: str,
         plain = crypto.decrypt_message(body, msg_signature, timestamp, nonce)
     except (InvalidAppIdException, InvalidSignatureException) as exc:
         raise Forbidden(type(exc).__name__) from exc
-    except Exception as exc:  # noqa: BLE001 - any decrypt failure is the sender's fault
+    except Exception as exc:
         raise BadRequest(f"cannot decrypt: {type(exc).__name__}") from exc
     return plain.encode() if isinstance(plain, str) else plain
 
