@@ -66,7 +66,7 @@ def drain(config: Path) -> tuple[float, str]:
     took = time.monotonic() - started
     if done.returncode != 0:
         raise RuntimeError(f"push run failed: {done.stderr[-2000:]}")
-    sender, fake = (after - before for after, before in zip(_cpu(), cpu))
+    sender, fake = (after - before for after, before in zip(_cpu(), cpu, strict=True))
     print(f"CPU: the sender process {sender:.1f} s, the fake (in this process) {fake:.1f} s", flush=True)
     return took, done.stdout.strip().splitlines()[-1]
 

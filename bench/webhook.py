@@ -169,7 +169,7 @@ def report(cases: list[Case], voting: votes.Voting, warm: tuple[int, int], datab
 def ratio(by_name: dict[str, Case], name: str) -> float:
     """A bot path's throughput over its peer's, round by round (the rounds' mean)."""
     case, peer = by_name[name], by_name[by_name[name].peer]
-    pairs = [mine / theirs for mine, theirs in zip(case.rounds, peer.rounds) if theirs]
+    pairs = [mine / theirs for mine, theirs in zip(case.rounds, peer.rounds, strict=False) if theirs]
     return sum(pairs) / len(pairs) if pairs else 0.0
 
 

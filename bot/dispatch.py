@@ -145,12 +145,11 @@ def answer_webhook(services: Services, msg: Incoming, render: Render, waited: fl
         return render(Reply(text=t("error.busy")))
     if not opened.first:
         return _await_first(services, d.dedupe, opened.earlier, deadline)
-    if not opened.locked:
-        opened = _wait_lock(services, d, deadline)
-    if opened is None:
+    held: gate.Opened | None = opened if opened.locked else _wait_lock(services, d, deadline)
+    if held is None:
         _close(services, d, None, locked=False)  # nothing happened: let WeChat's retry try again
         return render(Reply(text=t("error.busy")))
-    return _first_delivery(services, msg, render, d, opened, deadline)
+    return _first_delivery(services, msg, render, d, held, deadline)
 
 
 def answer_later(services: Services, msg: Incoming) -> bool:
@@ -167,13 +166,14 @@ def answer_later(services: Services, msg: Incoming) -> bool:
         return False
     if not opened.first:
         return True  # a copy that got through the webhook was (or is being) handled
+    held: gate.Opened | None = opened
     if not opened.locked:
         deadline = time.monotonic() + services.settings.accounts.user_lock_seconds + 0.5
-        opened = _wait_lock(services, d, deadline)
-    if opened is None:
+        held = _wait_lock(services, d, deadline)
+    if held is None:
         _close(services, d, None, locked=False)
         return False
-    outcome = dispatch(services, msg, {d.dialog: opened.dialog})
+    outcome = dispatch(services, msg, {d.dialog: held.dialog})
     assert outcome is not None  # only a read-only dispatch gives up
     if not outcome.final:
         _close(services, d, None)

@@ -52,7 +52,7 @@ def _take(services: Services, row_id: int) -> bool:
     with services.db.session() as session:
         if not inbox.claim(session, row_id, services.clock(), LEASE):
             return False
-        row = session.get(inbox.InboxMessage, row_id)
+        row = session.get_one(inbox.InboxMessage, row_id)  # claimed just above, so it exists
         query, body = dict(row.query), row.body.encode()
     error, final = _handle(services, query, body)
     limit = 1 if final else services.settings.push.max_attempts

@@ -5,10 +5,13 @@ import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import redis
 from redis.exceptions import LockError, RedisError
+
+if TYPE_CHECKING:
+    import fakeredis
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +42,7 @@ def _memory(url: str) -> redis.Redis:
     return fakeredis.FakeRedis(server=server)
 
 
-_MEMORY_SERVERS: dict[str, object] = {}
+_MEMORY_SERVERS: dict[str, fakeredis.FakeServer] = {}
 
 
 class Store:

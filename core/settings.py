@@ -71,7 +71,7 @@ class Settings:
     contest: ContestSettings
     supervisor: SupervisorSettings
     console: ConsoleSettings
-    activities: ActivitySettings = ActivitySettings()
+    activities: ActivitySettings = dataclasses.field(default_factory=ActivitySettings)
 
     @property
     def safe_mode(self) -> bool:

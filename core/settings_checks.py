@@ -108,7 +108,7 @@ def _cron_fault(cron: str) -> str:
     parts = cron.split()
     if len(parts) != len(CRON_FIELDS):
         return t("settings.cron.count", count=len(parts))
-    for name, value in zip(CRON_FIELDS, parts):
+    for name, value in zip(CRON_FIELDS, parts, strict=True):
         try:
             CronTrigger(**{name: value})
         except ValueError:

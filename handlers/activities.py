@@ -387,7 +387,7 @@ def mine(msg: Incoming, ctx: Ctx) -> Reply:
     if not rows:
         return Reply(text=t("activities.mine.none"))
     lines = [t("activities.mine.head", n=len(rows))]
-    for row, activity in rows:
+    for _row, activity in rows:
         lines.append(t("activities.mine.line", id=activity.number, name=activity.item.name,
                        time=_starts(ctx, activity), state=_own_state(ctx, activity)))
     return Reply(text="\n".join(lines))

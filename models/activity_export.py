@@ -53,7 +53,8 @@ def checkin_rows(rows: list[Registration], tz: ZoneInfo, erased: bool) -> list[l
         minutes: object = ""
         if r.checked_out_at is not None:
             minutes = int((r.checked_out_at - r.checked_in_at).total_seconds() // 60)
-        out.append([r.name or t("activities.export.unnamed"), _mobile(r, erased), _when(r.checked_in_at, tz), _when(r.checked_out_at, tz), minutes])
+        out.append([r.name or t("activities.export.unnamed"), _mobile(r, erased),
+                    _when(r.checked_in_at, tz), _when(r.checked_out_at, tz), minutes])
     return out
 
 

@@ -278,10 +278,7 @@ def _withdraw_reminder(session: Session, row: Registration) -> None:
 def promote(session: Session, activity: Activity, now: dt.datetime,
             rules: ActivitySettings) -> list[Registration]:
     """Fill free places from the waiting list in ticket order and tell each promoted person."""
-    if activity.capacity is None:
-        free = None
-    else:
-        free = max(0, activity.capacity - holding(session, activity))
+    free = None if activity.capacity is None else max(0, activity.capacity - holding(session, activity))
     stmt = (select(Registration).where(Registration.activity_id == activity.id,
                                        Registration.state == RegState.WAITING)
             .order_by(Registration.ticket).limit(free))

@@ -8,9 +8,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import JSON, ForeignKey, String, func, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.settings import ContestSettings
@@ -70,7 +71,7 @@ def void_votes(session: Session, row: Round, scope: VoidScope, reason: str, acto
     stmt = (update(Vote).where(*conds).values(status=VoteStatus.VOID, void_reason=reason,
                                                voided_by=actor, voided_at=now)
             .execution_options(synchronize_session=False))
-    count = session.execute(stmt).rowcount or 0
+    count = cast(CursorResult[Any], session.execute(stmt)).rowcount or 0
     recount(session, row.id)
     record(session, row.id, "void", actor, now, reason=reason, count=count, openid=scope.openid,
            entry_id=scope.entry_id, since=scope.since.isoformat() if scope.since else None,

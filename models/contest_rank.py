@@ -71,7 +71,7 @@ def live_board(tallies: Sequence[Tally]) -> list[Standing]:
     ranks = competition_ranks([(float(t.votes),) for t in tallies])
     board = [Standing(t.number, t.item_id, t.org_id, t.name, t.votes, float(t.votes), r,
                       judge_score=t.judge_score, reached_at=t.reached_at)
-             for t, r in zip(tallies, ranks)]
+             for t, r in zip(tallies, ranks, strict=True)]
     return sorted(board, key=lambda s: (s.rank, s.number))
 
 
@@ -95,8 +95,8 @@ def final_board(tallies: Sequence[Tally], judges_weight: float, winners: int,
     and every entry placed at or above `winners` wins (so a tie at the cut admits all tied)."""
     max_votes = max((t.votes for t in tallies), default=0)
     scores = [final_score(t, max_votes, judges_weight) for t in tallies]
-    ranks = competition_ranks([cut_key(t, s, epoch) for t, s in zip(tallies, scores)])
+    ranks = competition_ranks([cut_key(t, s, epoch) for t, s in zip(tallies, scores, strict=True)])
     board = [Standing(t.number, t.item_id, t.org_id, t.name, t.votes, s, r, r <= winners,
                       t.judge_score, t.reached_at)
-             for t, s, r in zip(tallies, scores, ranks)]
+             for t, s, r in zip(tallies, scores, ranks, strict=True)]
     return sorted(board, key=lambda s: (s.rank, s.number))

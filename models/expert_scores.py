@@ -108,7 +108,7 @@ def evaluate_month(figures: Sequence[Figures], params: Params) -> list[MonthResu
     pop_r = [rates[f.expert_id] for f in eligible]
     scores = {f.expert_id: _score(f.answers, rates[f.expert_id], pop_a, pop_r, params)
               for f in eligible}
-    ranks = dict(zip(scores, competition_ranks(list(scores.values()))))
+    ranks = dict(zip(scores, competition_ranks(list(scores.values())), strict=True))
     results = [_result(f, p0, rates[f.expert_id], scores.get(f.expert_id), ranks.get(f.expert_id),
                        pop_a, pop_r) for f in figures]
     return sorted(results, key=lambda r: (r.rank is None, r.rank or 0, -r.answers, r.expert_id))
@@ -129,7 +129,7 @@ def _result(f: Figures, p0: Fraction, rate: Fraction, score: Fraction | None, ra
     return MonthResult(f.expert_id, f.answers, f.interacted, raw, rate, ok,
                        percentile(f.answers, pop_a) if ok else Fraction(0),
                        percentile(rate, pop_r) if ok else Fraction(0),
-                       score if ok else Fraction(0), rank, len(pop_a))
+                       score if score is not None else Fraction(0), rank, len(pop_a))
 
 
 def needed_for_top(results: Sequence[MonthResult], top_n: int) -> Fraction | None:
@@ -167,7 +167,7 @@ def _placed(rows: list[QuarterStanding]) -> list[QuarterStanding]:
     """Give each standing its competition place; experts equal on the whole order share it."""
     keys = [_order_key(r) for r in rows]
     placed = [dataclasses.replace(r, place=1 + sum(1 for k in keys if k > key))
-              for r, key in zip(rows, keys)]
+              for r, key in zip(rows, keys, strict=True)]
     return sorted(placed, key=lambda s: (s.place, s.expert_id))
 
 

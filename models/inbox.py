@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import JSON, String, Text, or_, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, utcnow
@@ -57,7 +58,7 @@ def claim(session: Session, row_id: int, now: dt.datetime, lease: dt.timedelta) 
     stmt = (update(InboxMessage).where(InboxMessage.id == row_id)
             .where(or_(InboxMessage.state == InboxState.QUEUED, stale))
             .values(state=InboxState.WORKING, claimed_at=now, attempts=InboxMessage.attempts + 1))
-    return session.execute(stmt).rowcount == 1
+    return cast(CursorResult[Any], session.execute(stmt)).rowcount == 1
 
 
 def finish(session: Session, row_id: int, now: dt.datetime, error: str | None,

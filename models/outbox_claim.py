@@ -4,9 +4,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from models.outbox import OutboxMessage, Status
@@ -61,7 +62,7 @@ def _take(session: Session, row: OutboxMessage, now: dt.datetime, token: str) ->
             .values(status=Status.SENDING, claimed_at=now, claim_token=token,
                     attempts=OutboxMessage.attempts + 1)
             .execution_options(synchronize_session=False))
-    if session.execute(stmt).rowcount != 1:
+    if cast(CursorResult[Any], session.execute(stmt)).rowcount != 1:
         return None
     return Claimed(row.id, row.client_msg_id, row.openid, row.channel, dict(row.payload),
                    row.attempts + 1, token)
@@ -73,7 +74,7 @@ def finish(session: Session, msg: Claimed, **values: Any) -> bool:
             .where(OutboxMessage.id == msg.id, OutboxMessage.claim_token == msg.token,
                    OutboxMessage.status == Status.SENDING)
             .values(**values).execution_options(synchronize_session=False))
-    return session.execute(stmt).rowcount == 1
+    return cast(CursorResult[Any], session.execute(stmt)).rowcount == 1
 
 
 def record_sent(session: Session, msg: Claimed, wx_msgid: str, now: dt.datetime) -> bool:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import Boolean, TextualSelect, bindparam, column, exists, literal_column, select, text
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import Label
 
 from models.accounts import Role, Supervisor, User
 from models.base import UTCDateTime
@@ -23,11 +24,11 @@ _HELD = [f"held_{i}" for i in range(len(BOUND_ROLES))]
 _DRAFT = "has_draft"
 
 
-def _held(user_id: object) -> list[object]:
-    return [exists().where(col == user_id).label(name) for (_, col), name in zip(BOUND_ROLES, _HELD)]
+def _held(user_id: object) -> list[Label[bool]]:
+    return [exists().where(col == user_id).label(name) for (_, col), name in zip(BOUND_ROLES, _HELD, strict=True)]
 
 
-def _has_draft() -> object:
+def _has_draft() -> Label[bool]:
     return exists().where(DialogDraft.openid == User.openid).label(_DRAFT)
 
 
@@ -40,7 +41,7 @@ FOLLOWER_WITH_ROLES = select(User, *_held(User.id), _has_draft()).where(User.ope
 def _found_or_new() -> TextualSelect:
     users = User.__tablename__
     held = [f"EXISTS (SELECT 1 FROM {col.table.name} WHERE {col.name} = {users}.id) AS {name}"
-            for (_, col), name in zip(BOUND_ROLES, _HELD)]
+            for (_, col), name in zip(BOUND_ROLES, _HELD, strict=True)]
     held.append(f"EXISTS (SELECT 1 FROM {DialogDraft.__tablename__} WHERE openid = {users}.openid) AS {_DRAFT}")
     # Columns by name, in the model's order (the table's own order may differ after migrations).
     cols = ", ".join(c.name for c in _USERS.c)
@@ -87,5 +88,5 @@ def _roles(user: User, admin_openids: list[str], held: Sequence[bool]) -> frozen
     roles = {Role.YOUTH}
     if user.openid in admin_openids:
         roles.add(Role.PLATFORM_ADMIN)
-    roles.update(role for (role, _), has in zip(BOUND_ROLES, held) if has)
+    roles.update(role for (role, _), has in zip(BOUND_ROLES, held, strict=True) if has)
     return frozenset(roles)

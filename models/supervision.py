@@ -111,7 +111,7 @@ def supervisor_openids(session: Session) -> dict[str, list[str]]:
 def org_figures(session: Session, town: str) -> OrgFigures:
     """The town's organisations by kind, and how many have at least one bound admin."""
     kinds = session.execute(select(Organisation.kind, func.count(Organisation.id))
-                            .where(Organisation.town == town).group_by(Organisation.kind)).all()
+                            .where(Organisation.town == town).group_by(Organisation.kind)).tuples().all()
     admins = (select(func.count(func.distinct(OrgAdmin.org_id)))
               .join(Organisation, Organisation.id == OrgAdmin.org_id).where(Organisation.town == town))
     return OrgFigures(dict(kinds), session.scalar(admins) or 0)

@@ -40,7 +40,7 @@ def resolve_town(text: str, path: str) -> str | None:
         return core
     if core in aliases:
         return aliases[core]
-    hits = [n for n in names if core and (n.startswith(core) or core[len(n):] in TAILS and core.startswith(n))]
+    hits = [n for n in names if core and (n.startswith(core) or (core[len(n):] in TAILS and core.startswith(n)))]
     return hits[0] if len(hits) == 1 else None
 
 

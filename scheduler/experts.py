@@ -27,11 +27,11 @@ def evaluate_previous_month(services: Services, now: dt.datetime) -> None:
         return
     month = previous_month(today)
     try:
-        with services.store.lock("job:experts.month", timeout=LOCK_SECONDS, wait=0):
-            with services.db.session() as session:
-                if is_done(session, month) or not month_figures(session, month):
-                    return  # done already, or the operators have not imported the figures yet
-                queued = evaluate(session, month, settings, now)
+        with (services.store.lock("job:experts.month", timeout=LOCK_SECONDS, wait=0),
+              services.db.session() as session):
+            if is_done(session, month) or not month_figures(session, month):
+                return  # done already, or the operators have not imported the figures yet
+            queued = evaluate(session, month, settings, now)
     except Busy:
         return  # another process is evaluating it
     except NotReady as exc:  # figures imported before the month ended: the operators must re-import

@@ -34,6 +34,6 @@ def create_clients(settings: Settings, count: int) -> Iterator[list[WeChatClient
     try:
         yield clients
     finally:
-        for client, store in zip(clients, stores):
+        for client, store in zip(clients, stores, strict=True):
             client.close()
             store.redis.close()

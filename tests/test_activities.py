@@ -118,7 +118,7 @@ def test_the_scan_window_edges(services: Services) -> None:
         edges = [dt.datetime(2017, 11, 9, 22, 59, tzinfo=TZ), dt.datetime(2017, 11, 9, 23, 0, tzinfo=TZ),
                  dt.datetime(2017, 11, 11, 0, 59, tzinfo=TZ), dt.datetime(2017, 11, 11, 1, 0, tzinfo=TZ)]
         outcomes = []
-        for user, when in zip(users, edges):
+        for user, when in zip(users, edges, strict=True):
             try:
                 outcomes.append(rules.scan(s, activity.checkin_scene, user, when, cfg).code)
             except rules.Refusal as exc:

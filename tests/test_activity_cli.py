@@ -68,10 +68,8 @@ def test_publish_prints_the_item_and_its_terms(cli_app: Flask) -> None:
 def test_operator_mistakes_are_one_line(cli_app: Flask, args: list[str], message: str) -> None:
     with _svc(cli_app).db.session() as s:
         create_item(s, "青春志愿行")
-    if args == ["99"]:
-        result = run(cli_app, "activity", "status", "99")
-    else:
-        result = run(cli_app, "activity", "publish", *args)
+    status = args == ["99"]
+    result = run(cli_app, "activity", "status", "99") if status else run(cli_app, "activity", "publish", *args)
     assert result.exit_code == 1
     assert message in result.stderr and "Traceback" not in result.output + result.stderr
 

@@ -231,7 +231,8 @@ def test_months_that_have_not_ended_are_refused(cli: Any, tmp_path: Path) -> Non
     path = stats(tmp_path, "2017-12", "张律师,40,32\n")
     running = cli("expert", "stats-import", str(path), "--month", "2017-12")
     assert (running.exit_code, running.output) == (
-        1, "错误：2017-12 尚未结束（2018-01-01 起才算结束），不能导入该月的数据；如只想先核对不完整的数据，请加 --partial。\n")
+        1, "错误：2017-12 尚未结束（2018-01-01 起才算结束），不能导入该月的数据；如只想先核对不完整的数据，请加 "
+           "--partial。\n")
     partial = cli("expert", "stats-import", str(path), "--month", "2017-12", "--partial")
     assert partial.exit_code == 0
     assert partial.output == ("已导入 2017-12 的 1 位专家数据。\n注意：2017-12 尚未结束，这些是不完整的数据，仅供核对，"
@@ -247,7 +248,8 @@ def test_months_that_have_not_ended_are_refused(cli: Any, tmp_path: Path) -> Non
     clock.set(dt.datetime(2018, 1, 1, 0, 0, tzinfo=TZ))
     stale = cli("expert", "evaluate", "2017-12")
     assert (stale.exit_code, stale.output) == (
-        1, "错误：2017-12 的数据是在月末之前导入的（--partial，不完整），不能评估；请重新导入该月的完整数据后再评估。\n")
+        1, "错误：2017-12 的数据是在月末之前导入的（--partial，不完整），不能评估；请重新导入该月的完整数据后再评估。"
+           "\n")
     assert cli("expert", "stats-import", str(path), "--month", "2017-12").exit_code == 0
     assert cli("expert", "evaluate", "2017-12").exit_code == 0
     assert len(outbox(cli, "expert_month")) == 1

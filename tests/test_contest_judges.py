@@ -88,7 +88,8 @@ def test_every_file_kind_loads(app: Flask, tmp_path: Path, make) -> None:
 
 
 @pytest.mark.parametrize("make, line", [
-    (lambda p: junk(p / "j.xlsx"), "错误：无法导入 j.xlsx：这不是表格文件：请上传 .xlsx，或在 Excel 中“另存为”CSV 文件"),
+    (lambda p: junk(p / "j.xlsx"), "错误：无法导入 j.xlsx：这不是表格文件：请上传 .xlsx，或在 Excel 中“另存为”CSV "
+                                   "文件"),
     (lambda p: excel_csv(p / "j.csv", [["序号", "分数"], ["1", "2"]]),
      "第 1 行：表头缺少列：编号、评委得分（该行的表头为：序号、分数）"),
 ])

@@ -38,10 +38,10 @@ def test_competition_ranks(votes: list[int], ranks: list[int]) -> None:
 def test_ranks_properties(votes: list[int]) -> None:
     """A rank is 1 + the number of strictly better counts; more votes never rank worse."""
     ranks = competition_ranks([(float(v),) for v in votes])
-    for v, r in zip(votes, ranks):
+    for v, r in zip(votes, ranks, strict=True):
         assert r == 1 + sum(1 for w in votes if w > v)
-    for (v1, r1) in zip(votes, ranks):
-        for (v2, r2) in zip(votes, ranks):
+    for (v1, r1) in zip(votes, ranks, strict=True):
+        for (v2, r2) in zip(votes, ranks, strict=True):
             if v1 > v2:
                 assert r1 < r2
 

@@ -17,7 +17,7 @@ def test_paginate_keeps_order_and_budget(lines: list[str], budget: int) -> None:
     pages = paginate(lines, budget)
     flat = [line for page in pages for line in page]
     assert len(flat) == len(lines)
-    for original, shown in zip(lines, flat):
+    for original, shown in zip(lines, flat, strict=True):
         assert shown == original or shown.endswith("…")
     assert all(utf8_len("\n".join(page)) <= budget for page in pages)
 

@@ -92,7 +92,7 @@ def test_gap_to_the_next_place(contest: Services) -> None:
 
 def test_day_quota_resets_at_midnight_shanghai(contest: Services) -> None:
     """Three votes a day; the fourth waits for 00:00 Asia/Shanghai (16:00 UTC)."""
-    for n, minute in zip((1, 2, 3), ("00", "01", "02")):
+    for n, minute in zip((1, 2, 3), ("00", "01", "02"), strict=True):
         _vote(contest, "o_a", n, at(f"2017-11-05 23:{minute}"))
     with pytest.raises(VoteRefused) as exc:
         _vote(contest, "o_a", 1, at("2017-11-05 23:59:59"))

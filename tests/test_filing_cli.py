@@ -129,7 +129,8 @@ def test_registrations_zero_on_a_planned_3000(app: Flask, services: Services) ->
     assert lines[0] == "活动 1 已记录实际人数（参与 -，报名 0，互动用户 -；预计规模 3000），重新核定："
     assert lines[1] == "✗ 文化品支持：实际报名 0 人，未超过 100 人：暂不符合文化品支持（需超过 100 人）"
     assert lines[2].startswith("✓ 活动联动支持：预计规模 3000 人，超过 200 人：可申请")
-    assert lines[2].endswith("；实际报名 0 人，未超过 50 人：暂不能推荐至“青春东莞”汇总推文或文末海报（需报名超过 50 人）")
+    assert lines[2].endswith("；实际报名 0 人，未超过 50 人：暂不能推荐至“青春东莞”汇总推文或文末海报（需报名超过 50 "
+                             "人）")
     assert lines[3].startswith("✓ 培训支持：预计规模 3000 人，达到 50 人")
     result = run(app, "filing", "actuals", "1", "--interactions", "420", "--reason", "补录")
     assert "✓ 文化品支持：实际互动用户 420 人，超过 100 人：可申请文化品约 30 份" in result.output

@@ -10,7 +10,8 @@ from alembic.script import ScriptDirectory
 from bot.db import alembic_config
 
 ROWS = [
-    "INSERT INTO organisations (id, name, town, kind, created_at) VALUES (1, '石龙团委', '石龙', 'town', '2017-11-01 00:00:00')",
+    "INSERT INTO organisations (id, name, town, kind, created_at) VALUES (1, '石龙团委', '石龙', 'town', '2017-11-01 "
+    "00:00:00')",
     "INSERT INTO users (id, openid, subscribed, created_at) VALUES (1, 'o_admin', 1, '2017-11-01 00:00:00')",
     "INSERT INTO filings (id, org_id, filed_by, filed_at, draft_token) VALUES (1, 1, 1, '2017-11-12 01:00:00', 't')",
 ]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -181,7 +182,7 @@ def test_a_failed_run_is_tried_again(services, clock) -> None:
 
 def test_job_times_come_from_the_settings(services) -> None:
     """A bad crontab names its key; a job set to "" is not scheduled."""
-    with pytest.raises(SettingsError, match="scheduler.jobs.close_round"):
+    with pytest.raises(SettingsError, match=re.escape("scheduler.jobs.close_round")):
         trigger(services, Job("close_round", lambda s, n: None, "every day"))
     assert "drain_outbox" not in [j.name for j in enabled_jobs(services)]
 

@@ -126,7 +126,8 @@ def test_init_db_runs_with_the_minimal_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("old", "new", "line"), [
     ('token = "prod-token"', 'tokne = "prod-token"',
      "设置错误：未知的设置项 wechat.tokne，是否想写 wechat.token？"),
-    ("[admins]", "[scheduler]\nmode = 3\n[admins]", "设置错误：设置项 scheduler.mode 应为文字（加英文引号，例如 \"abc\"）"),
+    ("[admins]", "[scheduler]\nmode = 3\n[admins]", "设置错误：设置项 scheduler.mode 应为文字（加英文引号，例如 "
+                                                    "\"abc\"）"),
     ("[admins]", '[reminders]\nfiling_deadline = "2026-03-20"\n[admins]',
      ("设置错误：设置项 reminders.filing_deadline 已移至 campaign.filing_deadline，"
       "请删除 reminders.filing_deadline 并改写 campaign.filing_deadline")),
@@ -196,7 +197,8 @@ def test_unknown_keys_are_refused_with_the_closest_known(tmp_path: Path, no_env:
     ({"contest": {"judges_weight": -0.5}}, "设置项 contest.judges_weight 应在 0 到 1 之间，现为 -0.5"),
     ({"scheduler": {"timezone": "Asia/Dongguan"}}, "设置项 scheduler.timezone 不是已知的时区"),
     ({"scheduler": {"jobs": {"announce": "0 25 1 * *"}}},
-     r"^设置项 scheduler.jobs.announce（“0 25 1 \* \*”）不是有效的 crontab（分 时 日 月 周）：时（0-23）“25”超出范围或写法不对$"),
+     r"^设置项 scheduler.jobs.announce（“0 25 1 \* \*”）不是有效的 crontab（分 时 日 月 周）：时（0-23）"
+     r"“25”超出范围或写法不对$"),
     ({"scheduler": {"jobs": {"announce": "0 9 1 *"}}},
      r"^设置项 scheduler.jobs.announce（“0 9 1 \*”）不是有效的 crontab（分 时 日 月 周）：应有 5 段，现为 4 段$"),
     ({"scheduler": {"jobs": {"announce": "0 9 1 * monday"}}},

@@ -102,7 +102,8 @@ def test_header_below_a_title_row_in_csv(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("make, expected", [
-    (lambda p: excel_csv(p, [["姓名", "单位"], ["张", "律协"]]), ["第 1 行：表头缺少列：答题数（该行的表头为：姓名、单位）"]),
+    (lambda p: excel_csv(p, [["姓名", "单位"], ["张", "律协"]]), ["第 1 行：表头缺少列：答题数（该行的表头为：姓名、"
+                                                           "单位）"]),
     (lambda p: excel_csv(p, [["姓名", "答题数"]]), ["第 1 行：表头下面没有数据行"]),
     (lambda p: excel_csv(p, [["姓名", "name", "答题数"], ["张", "张", "1"]]),
      ["第 1 行：表头中有重复的列：姓名、name，无法确定使用哪一列"]),
@@ -118,8 +119,10 @@ def test_header_problems_are_named(tmp_path: Path, make, expected: list[str]) ->
     (b"\r\n \r\n", "文件是空的，没有表头和数据"),
     (bytes(range(256)) * 8, "这不是表格文件：请上传 .xlsx，或在 Excel 中“另存为”CSV 文件"),
     ("名前,点数\n".encode("big5", errors="ignore") + b"\x80\xff",
-     "无法识别文件的编码（既不是 UTF-8，也不是 GBK/GB18030）：请在 Excel 中“另存为”.xlsx 或“CSV UTF-8（逗号分隔）”后重新导入"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "这是旧版 Excel（.xls）文件：请在 Excel 中“另存为”.xlsx 后重新导入"),
+     "无法识别文件的编码（既不是 UTF-8，也不是 GBK/GB18030）：请在 Excel 中“另存为”.xlsx 或“CSV UTF-8（逗号分隔）"
+     "”后重新导入"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "这是旧版 Excel（.xls）文件：请在 Excel 中“另存为”.xlsx "
+                                                       "后重新导入"),
 ])
 def test_unreadable_files_get_one_line(tmp_path: Path, content: bytes, expected: str) -> None:
     """Empty, binary, neither UTF-8 nor GBK, old .xls: one line, whatever the name says."""
@@ -144,7 +147,8 @@ def test_junk_and_a_zip_that_is_no_workbook(tmp_path: Path) -> None:
         "文件是压缩包，但不是可读取的 Excel 工作簿（.xlsx）：请用 Excel 打开后重新保存为 .xlsx"]
     truncated = tmp_path / "t.xlsx"
     truncated.write_bytes(xlsx(tmp_path / "ok.xlsx", ROWS).read_bytes()[:300])
-    assert refused(truncated) == ["文件是压缩包，但不是可读取的 Excel 工作簿（.xlsx）：请用 Excel 打开后重新保存为 .xlsx"]
+    assert refused(truncated) == ["文件是压缩包，但不是可读取的 Excel 工作簿（.xlsx）：请用 Excel 打开后重新保存为 "
+                                  ".xlsx"]
 
 
 def test_missing_file(tmp_path: Path) -> None:

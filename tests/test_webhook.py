@@ -114,7 +114,8 @@ def _post_plain(client: Any, settings: Settings, body: bytes, **extra: str) -> A
 
 
 @pytest.mark.parametrize("body", [b"", b"<xml><unclosed>", b"not xml at all", b"<root><a>1</a></root>",
-                                  b"<xml><MsgType>text</MsgType></xml>", "<xml>\u00ff\ud800</xml>".encode("utf-8", "surrogatepass"),
+                                  b"<xml><MsgType>text</MsgType></xml>",
+                                  "<xml>\u00ff\ud800</xml>".encode("utf-8", "surrogatepass"),
                                   b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;">]>'
                                   b"<xml><FromUserName>&b;</FromUserName></xml>"])
 def test_broken_bodies_get_a_clean_400(client: Any, settings: Settings, body: bytes) -> None:

@@ -21,8 +21,8 @@ def print_status(s: Session, row: Round, tz: ZoneInfo) -> None:
     if row.opens_at and row.closes_at:
         click.echo(t("cli.contest.status.window", opens=f"{row.opens_at.astimezone(tz):%Y-%m-%d %H:%M}",
                      closes=f"{row.closes_at.astimezone(tz):%Y-%m-%d %H:%M}"))
-    by_status = dict(s.execute(select(Vote.status, func.count(Vote.id)).where(Vote.round_id == row.id)
-                               .group_by(Vote.status)).all())
+    by_status: dict[str, int] = dict(s.execute(select(Vote.status, func.count(Vote.id))
+                                               .where(Vote.round_id == row.id).group_by(Vote.status)).tuples().all())
     click.echo(t("cli.contest.status.votes", valid=by_status.get("valid", 0), void=by_status.get("void", 0)))
     flags = {e.number: e for e in entries(s, row.id)}
     for line in tally(s, row.id)[1]:

@@ -30,6 +30,7 @@ def drain(seconds: float) -> None:
 def status() -> None:
     """Counts of kept requests by state."""
     with session() as s:
-        counts = dict(s.execute(select(InboxMessage.state, func.count()).group_by(InboxMessage.state)).all())
+        stmt = select(InboxMessage.state, func.count()).group_by(InboxMessage.state)
+        counts: dict[str, int] = dict(s.execute(stmt).tuples().all())
     for state, label in STATE_LABELS.items():
         click.echo(t("cli.inbox.count", label=t(label), n=counts.get(state, 0)))

@@ -10,7 +10,8 @@ TEXTS: dict[str, str] = {
     "activities.full": "已满",
     "activities.full_waiting": "已满，可排队候补",
     # publishing
-    "activities.publish.usage": "请发送“发布 活动编号 [名额]”，例如：发布 12 或 发布 12 50（名额为正整数，不填为不限）。",
+    "activities.publish.usage": "请发送“发布 活动编号 [名额]”，例如：发布 12 或 发布 12 50（名额为正整数，不填为不限）"
+                                "。",
     "activities.published": "活动 {id}“{name}”已开放报名。\n时间：{time}\n名额：{capacity}\n"
                             "报名截止：{deadline}\n允许现场签到：{walk_ins}；签退：{checkout}\n"
                             "青年发送“报名 {id}”即可报名。",
@@ -79,7 +80,8 @@ TEXTS: dict[str, str] = {
     "activities.cancel.usage": "请发送“取消报名 活动编号”，例如：取消报名 12。",
     "activities.cancel.ok": "已取消活动 {id} 的报名。",
     "activities.roster.usage": "请发送“报名名单 活动编号”，例如：报名名单 12（第 2 页：报名名单 12 2页）。",
-    "activities.roster.head": "活动 {id}“{name}”报名名单（共 {n} 人，第 {page}/{pages} 页；手机号码属个人信息，请勿外传）：",
+    "activities.roster.head": "活动 {id}“{name}”报名名单（共 {n} 人，第 {page}/{pages} 页；手机号码属个人信息，"
+                              "请勿外传）：",
     "activities.roster.line": "{n}. {name} {mobile}｜{state}",
     "activities.roster.next": "发送“报名名单 {id} {page}页”看下一页。",
     "activities.mine.none": "您还没有报名活动。发送“活动”查看可报名的活动。",

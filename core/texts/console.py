@@ -105,7 +105,8 @@ TEXTS: dict[str, str] = {
     "console.orgs.invite": "生成绑定码",
     "console.orgs.list": "全部组织（{count} 个）",
     "console.orgs.import": "从文件导入组织",
-    "console.orgs.import_hint": "表头须有“名称”“镇街”两列，“类型”可选（镇街团委、青年之家、组织用户）。有任何一行出错时不导入任何组织，并列出每一行的问题。",
+    "console.orgs.import_hint": "表头须有“名称”“镇街”两列，“类型”可选（镇街团委、青年之家、组织用户）。"
+                                "有任何一行出错时不导入任何组织，并列出每一行的问题。",
     "console.orgs.bad_name": "组织名称不能为空，最多 {max} 个字。",
     "console.orgs.bad_town": "未知的镇街：{town}",
     "console.orgs.bad_kind": "未知的组织类型。",
@@ -127,7 +128,8 @@ TEXTS: dict[str, str] = {
     "console.contest.heading": "{month} 活动设计大赛",
     "console.contest.window": "投票时间 {opens} 至 {closes}（不含）",
     "console.contest.builder": "入围名单（最多 {size} 个）",
-    "console.contest.builder_hint": "勾选要入围的活动；按勾选顺序（或上面填写的顺序）编为 1 至 N 号，最多 {size} 个。确定后投票即按所填日期开放；已有投票后不能再修改。",
+    "console.contest.builder_hint": "勾选要入围的活动；按勾选顺序（或上面填写的顺序）编为 1 至 N 号，最多 {size} 个。"
+                                    "确定后投票即按所填日期开放；已有投票后不能再修改。",
     "console.contest.no_candidates": "{month} 还没有已审核通过、且申请设计大赛的活动。",
     "console.contest.order": "编号顺序（可选，填活动编号，用逗号隔开）",
     "console.contest.first": "投票开始日",
@@ -154,8 +156,10 @@ TEXTS: dict[str, str] = {
     "console.flag.window": "窗口内票数",
     "console.flag.baseline": "此前基线票数",
     "console.flag.expected": "按基线每窗口应有",
-    "console.flag.evidence": "{at}：{minutes} 分钟内 {recent} 票；此前 {hours} 小时共 {baseline} 票，按此每 {minutes} 分钟约 {expected} 票",
-    "console.flag.how": "标记只是提醒，票仍有效。请结合曲线判断：若某一小时突然猛增、且多为新关注或同一时段集中投票，可按项目和时间段作废，并写明原因。",
+    "console.flag.evidence": "{at}：{minutes} 分钟内 {recent} 票；此前 {hours} 小时共 {baseline} 票，按此每 {minutes} "
+                             "分钟约 {expected} 票",
+    "console.flag.how": "标记只是提醒，票仍有效。请结合曲线判断：若某一小时突然猛增、且多为新关注或同一时段集中投票，"
+                        "可按项目和时间段作废，并写明原因。",
     "console.void.title": "作废选票",
     "console.void.by_openid": "按投票人 openid",
     "console.void.by_entry": "或按项目",
@@ -185,11 +189,14 @@ TEXTS: dict[str, str] = {
     "console.confirm.announce": "公布结果",
     "console.confirm.type": "请输入月份 {month} 以确认",
     "console.confirm.missing": "未确认：请在确认框中输入月份 {month}。",
-    "console.close.what": "{month} 的投票将立即结束：{entries} 个项目按 {votes} 张有效票排名，评出 {winners} 个优秀项目（末位并列时全部入选）。",
-    "console.close.freeze": "计票结果（含每一张有效票，投票人以化名表示）将冻结为文件，保存在 {folder}，并公布其 SHA-256 以供核验。",
+    "console.close.what": "{month} 的投票将立即结束：{entries} 个项目按 {votes} 张有效票排名，评出 {winners} "
+                          "个优秀项目（末位并列时全部入选）。",
+    "console.close.freeze": "计票结果（含每一张有效票，投票人以化名表示）将冻结为文件，保存在 {folder}，并公布其 "
+                            "SHA-256 以供核验。",
     "console.close.final": "此操作不能撤销：结束后不能再作废选票或修改名单。此时不会发出任何通知，公布结果是下一步。",
     "console.close.done": "{month} 已结束计票。计票文件 SHA-256：{digest}",
-    "console.announce.what": "将给入围项目所属组织的管理员共发出 {admins} 条模板消息（每个项目每位管理员一条），告知名次与是否获评优秀。",
+    "console.announce.what": "将给入围项目所属组织的管理员共发出 {admins} 条模板消息（每个项目每位管理员一条），"
+                             "告知名次与是否获评优秀。",
     "console.announce.subscribers": "发送过“订阅结果”的关注者会收到结果已公布的通知。",
     "console.announce.mass_on": "按设置还会安排一次群发（若本月群发次数未用完）。",
     "console.announce.mass_off": "按设置不安排群发。",
@@ -217,7 +224,8 @@ TEXTS: dict[str, str] = {
     "console.push.rows": "消息列表",
     # experts
     "console.experts.upload": "上传月度数据",
-    "console.experts.upload_hint": "表头：专家、答题数、互动答题数（提问数、点赞数可选）。会替换该月已有数据；有任何一行出错时不导入，并列出每一行的问题。",
+    "console.experts.upload_hint": "表头：专家、答题数、互动答题数（提问数、点赞数可选）。会替换该月已有数据；"
+                                   "有任何一行出错时不导入，并列出每一行的问题。",
     "console.experts.partial": "本月尚未结束，导入不完整数据（仅供核对，不能评价）",
     "console.experts.actions": "评价与评选",
     "console.experts.evaluate": "评价该月并通知专家",

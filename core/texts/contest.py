@@ -55,7 +55,8 @@ TEXTS: dict[str, str] = {
     "contest.rules.unsubscribe": "· 投票后 {hours} 小时内取消关注的，所投票数作废",
     "contest.rules.fraud": "· 短时间异常集中的投票会被标记并人工核查，违规票数公开作废",
     "contest.rules.by_votes": "· 评选：按有效票数排名，前 {winners} 名入选优秀项目",
-    "contest.rules.weighted": "· 评选：综合得分 = 评委评分×{judges}% + 票数得分×{votes}%（票数得分 = 票数÷最高票数×100），"
+    "contest.rules.weighted": "· 评选：综合得分 = 评委评分×{judges}% + 票数得分×{votes}%（票数得分 = "
+                              "票数÷最高票数×100），"
                               "前 {winners} 名入选",
     "contest.rules.ties": "· 名次相同时依次比较：评委评分、有效票数、先达到最终票数者；仍相同则一并入选",
     "contest.rules.digest": "· 最终计票文件 SHA-256：{digest}",
@@ -75,7 +76,8 @@ TEXTS: dict[str, str] = {
                                 "请在投票结束后再结束本期；确需提前结束请加 --force。",
     "contest.void.closed": "{month} 已结束计票（票数已冻结并公布校验值），不能再作废选票。",
     "contest.void.not_open": "{month} 还没有开始投票，没有可作废的选票。",
-    "contest.shortlist.first_only": "请同时给出 --first 和 --last（投票开始日和截止日），或两者都不给（按设置的默认时间）。",
+    "contest.shortlist.first_only": "请同时给出 --first 和 --last（投票开始日和截止日），"
+                                    "或两者都不给（按设置的默认时间）。",
     "contest.shortlist.window_reversed": "投票截止日 --last {last} 早于开始日 --first {first}，请检查日期。",
     "contest.rank.next": "发送“排行 {next}页”看下一页。",
     "contest.rank.page": "（第 {page}/{pages} 页）",
@@ -107,7 +109,8 @@ TEXTS: dict[str, str] = {
     "cli.contest.status.file_missing": "警告：计票文件不存在！",
     "cli.contest.status.file_changed": "警告：计票文件与公布的 SHA-256 不一致！",
     "cli.contest.status.file_ok": "计票文件校验一致。",
-    "cli.announce.queued": "{month} 结果已排队：组织管理员 {org_admins} 条，订阅者 {subscribers} 条，群发 {mass}。{refused}",
+    "cli.announce.queued": "{month} 结果已排队：组织管理员 {org_admins} 条，订阅者 {subscribers} 条，群发 {mass}。"
+                           "{refused}",
     "cli.announce.mass_one": "1 次",
     "cli.announce.mass_none": "无",
     "cli.announce.progress": "发送进度见 `flask --app wsgi push status`；消息由定时任务或 `push run` 发出。",

@@ -44,7 +44,8 @@ TEXTS: dict[str, str] = {
     "filing.invalid.type": "请回复 1（线下活动）或 2（线上互动话题）。",
     "filing.invalid.type_online": "活动地点是“线上”，请回复 2（线上互动话题）；如是线下活动，请发送“修改 活动地点”。",
     "filing.invalid.description_short": "活动简介太短，请至少写 {min} 个字，例如：面向返乡青年的创业经验分享与交流。",
-    "filing.invalid.description_long": "活动简介最多 {max} 字（现在 {n} 字），请精简后重新回复；详细内容可在下一步附方案链接。",
+    "filing.invalid.description_long": "活动简介最多 {max} 字（现在 {n} 字），请精简后重新回复；"
+                                       "详细内容可在下一步附方案链接。",
     "filing.invalid.plan": "请回复以 http:// 或 https:// 开头的链接，例如：https://mp.weixin.qq.com/s/xxxx；"
                            "没有方案请回复“跳过”。",
     "filing.invalid.intentions": "请回复 1 到 {count} 的编号，可多选，例如：1,3 或 1 3 或 1、3。",
@@ -135,10 +136,13 @@ TEXTS: dict[str, str] = {
     "support.figure.interactions": "实际互动用户",
     "support.goods.yes": "{figure} {n} 人，超过 {min} 人：可申请文化品约 {q} 份（约 {pct}%，上限 {cap} 份）",
     "support.goods.no": "{figure} {n} 人，未超过 {min} 人：暂不符合文化品支持（需超过 {min} 人）",
-    "support.linkage.cohost": "预计规模 {n} 人，超过 {min} 人：可申请与大数据与新媒体发展中心联合主办，并在“青春东莞”单独推广",
+    "support.linkage.cohost": "预计规模 {n} 人，超过 {min} 人：可申请与大数据与新媒体发展中心联合主办，"
+                              "并在“青春东莞”单独推广",
     "support.linkage.promo": "{figure} {n} 人，超过 {min} 人：可推荐至“青春东莞”汇总推文或文末海报",
-    "support.linkage.promo_expected": "{figure} {n} 人，超过 {min} 人：可推荐至“青春东莞”汇总推文或文末海报（以实际报名人数为准）",
-    "support.linkage.no": "{figure} {n} 人，未超过 {min} 人：暂不能推荐至“青春东莞”汇总推文或文末海报（需报名超过 {min} 人）",
+    "support.linkage.promo_expected": "{figure} {n} 人，超过 {min} 人："
+                                      "可推荐至“青春东莞”汇总推文或文末海报（以实际报名人数为准）",
+    "support.linkage.no": "{figure} {n} 人，未超过 {min} 人：暂不能推荐至“青春东莞”汇总推文或文末海报（需报名超过 "
+                          "{min} 人）",
     "support.training.lecturer": "{figure} {n} 人，达到 {min} 人：可申请技能培训，以及课程设计和讲师支持",
     "support.training.basic": "可申请技能培训（不限规模）；{figure} {n} 人未达到 {min} 人，暂不含课程设计和讲师支持",
     "support.heavy": "不限次数；活动的报名、投票、评论数据计入本组织",

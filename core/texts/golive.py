@@ -33,7 +33,8 @@ TEXTS: dict[str, str] = {
     "check.settings.missing": "{keys} 为空：请在 config.toml 中填写公众平台“设置与开发 → 基本配置”里的值。",
     "check.database": "数据库",
     "check.database.ok": "可以连接，已迁移到最新版本 {head}。",
-    "check.database.down": "无法连接（{error}）：请检查 [database] url（或环境变量 DATABASE_URL）以及数据库是否在运行。",
+    "check.database.down": "无法连接（{error}）：请检查 [database] url（或环境变量 DATABASE_URL）以及数据库是否在运行。"
+                           "",
     "check.database.behind": "表结构不是最新（当前 {current}，最新 {head}）：请运行 flask --app wsgi init-db。",
     "check.store": "Redis",
     "check.store.ok": "可以连接，maxmemory-policy 为 noeviction。",
@@ -56,7 +57,8 @@ TEXTS: dict[str, str] = {
     "check.template.ok": "存在（{title}），字段 {fields} 齐全。",
     "check.template.missing": "公众号的模板列表中没有 {id}：请在公众平台“广告与服务 → 模板消息”中添加该模板，"
                               "或改正 [push.templates.{name}] template_id。",
-    "check.template.fields": "模板没有字段 {missing}（模板的字段：{keys}）：请按模板内容改正 [push.templates.{name}] fields。",
+    "check.template.fields": "模板没有字段 {missing}（模板的字段：{keys}）：请按模板内容改正 [push.templates.{name}] "
+                             "fields。",
     "check.menu": "菜单",
     "check.menu.ok": "符合微信限制（{top} 个一级菜单，{subs} 个子菜单）。",
     "check.menu.bad": "{error}请改正设置中的 [[menu.button]]。",

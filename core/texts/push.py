@@ -2,7 +2,8 @@
 
 TEXTS: dict[str, str] = {
     # 订阅结果 in chat
-    "push.results.subscribed": "已为您订阅 {month} 设计大赛评选结果，公布后将第一时间通知您。\n发送“取消订阅结果”可退订。",
+    "push.results.subscribed": "已为您订阅 {month} 设计大赛评选结果，公布后将第一时间通知您。"
+                               "\n发送“取消订阅结果”可退订。",
     "push.results.already": "您已订阅 {month} 设计大赛评选结果，公布后会通知您。",
     "push.results.unsubscribed": "已取消订阅 {month} 设计大赛评选结果。",
     "push.results.none": "您没有订阅 {month} 设计大赛评选结果。发送“订阅结果”即可订阅。",
@@ -15,7 +16,8 @@ TEXTS: dict[str, str] = {
     "push.announce.winner": "获评优秀项目（第{rank}名）",
     "push.announce.shortlisted": "入围展示，未获评优秀（第{rank}名）",
     "push.announce.winners": "共{count}个优秀项目",
-    "push.announce.mass": "【{month} 活动设计大赛结果】\n本月入围展示 {shortlisted} 个项目，评出优秀项目 {count} 个：\n{lines}\n感谢所有参与点赞的青年朋友！",
+    "push.announce.mass": "【{month} 活动设计大赛结果】\n本月入围展示 {shortlisted} 个项目，评出优秀项目 {count} 个："
+                          "\n{lines}\n感谢所有参与点赞的青年朋友！",
     "push.announce.mass.line": "{rank}. {name}（{org}）",
     "push.announce.no_budget": "本月群发次数已用完，未安排群发",
     "push.reminder.title": "申请意向表即将截止",
