@@ -58,6 +58,13 @@ def checkin_rows(rows: list[Registration], tz: ZoneInfo, erased: bool) -> list[l
     return out
 
 
+def sheets_of(session: Session, activity: Activity, tz: ZoneInfo) -> tuple[list[list[object]], list[list[object]]]:
+    """The 报名 and 签到 rows of one activity, as the CLI and the console both export them."""
+    rows = rows_of(session, activity)
+    erased = activity.erased_at is not None
+    return registration_rows(rows, tz, erased), checkin_rows(rows, tz, erased)
+
+
 def write_workbook(path: Path, registrations: list[list[object]], checkins: list[list[object]]) -> None:
     """Write the two sheets with bold Chinese headers."""
     book = Workbook()

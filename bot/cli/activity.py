@@ -13,12 +13,7 @@ from core.texts import t
 from handlers.activities import correction_lines, org_line
 from models import activity_rules as rules
 from models.activities import Activity, Registration, RegState
-from models.activity_export import (
-    checkin_rows,
-    registration_rows,
-    rows_of,
-    write_workbook,
-)
+from models.activity_export import rows_of, sheets_of, write_workbook
 from models.activity_figures import actual_verdicts, org_figures
 
 
@@ -169,11 +164,7 @@ def export(item_id: int, out: Path) -> None:
         fail(t("activities.cli.xlsx_only", out=out))
     svc = services()
     with session() as s:
-        row = _published(s, item_id)
-        rows = rows_of(s, row)
-        erased = row.erased_at is not None
-        registrations = registration_rows(rows, svc.tz, erased)
-        checkins = checkin_rows(rows, svc.tz, erased)
+        registrations, checkins = sheets_of(s, _published(s, item_id), svc.tz)
     write_workbook(out, registrations, checkins)
     click.echo(t("activities.cli.exported", id=item_id, registrations=len(registrations),
                  checkins=len(checkins), out=out))

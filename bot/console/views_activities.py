@@ -20,7 +20,7 @@ from core.texts import t
 from handlers.activities import correction_lines
 from models import activity_rules as rules
 from models.activities import Activity, Rating
-from models.activity_export import checkin_rows, registration_rows, rows_of, write_workbook
+from models.activity_export import rows_of, sheets_of, write_workbook
 from models.activity_figures import Figures, actual_verdicts, figures
 from models.orgs import Organisation
 
@@ -59,11 +59,7 @@ def export(item_id: int) -> Response:
     """The registrants (sheet 报名) and check-ins (sheet 签到), as `activity export` writes them."""
     svc = services()
     with db() as s:
-        row = _published(s, item_id)
-        people = rows_of(s, row)
-        erased = row.erased_at is not None
-        registrations = registration_rows(people, svc.tz, erased)
-        checkins = checkin_rows(people, svc.tz, erased)
+        registrations, checkins = sheets_of(s, _published(s, item_id), svc.tz)
     with tempfile.TemporaryDirectory(prefix="yv-export-") as folder:
         path = Path(folder) / "activity.xlsx"
         write_workbook(path, registrations, checkins)
