@@ -44,7 +44,12 @@ def python(explicit: str | None) -> Path:
 @contextlib.contextmanager
 def echo_server(workdir: Path, interpreter: Path) -> Iterator[Server]:
     """Peer B, the Flask + wechatpy echo (plain and safe mode requests alike)."""
-    server = Server("peer echo", interpreter, "wechatpy_app:app", PEERS_DIR, QUIET, workdir / "echo.log")
+    yield from _serving(Server("peer echo", interpreter, "wechatpy_app:app", PEERS_DIR, QUIET,
+                               workdir / "echo.log"))
+
+
+def _serving(server: Server) -> Iterator[Server]:
+    """Wait for a started peer to answer, hand it out, and stop it afterwards."""
     try:
         server.wait_ready("/wechat")
         yield server
@@ -69,12 +74,8 @@ def vote_server(workdir: Path, interpreter: Path, bench_url: str, redis_url: str
     env = {**QUIET, "PEER_DATABASE_URL": fresh_peer_database(bench_url), "PEER_REDIS_URL": redis_url}
     subprocess.run([str(interpreter), "careful_vote_app.py", "init"], cwd=PEERS_DIR, check=True,
                    env={**os.environ, **env}, stdout=subprocess.DEVNULL)
-    server = Server("peer C", interpreter, "careful_vote_app:app", PEERS_DIR, env, workdir / "peer-c.log")
-    try:
-        server.wait_ready("/wechat")
-        yield server
-    finally:
-        server.stop()
+    yield from _serving(Server("peer C", interpreter, "careful_vote_app:app", PEERS_DIR, env,
+                               workdir / "peer-c.log"))
 
 
 def votes_stored(bench_url: str) -> int:

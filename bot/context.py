@@ -76,9 +76,6 @@ class Ctx:
     now: dt.datetime
     services: Services
     after_commit: list[Callable[[], None]] = dataclasses.field(default_factory=list)
-    # Store values read under the user's lock before the handler ran (key -> raw value or None);
-    # the store itself only changes after the commit, so they stay current for the message.
-    prefetched: dict[str, bytes | None] = dataclasses.field(default_factory=dict)
     # The app's conversations (bot/routing.py), and the follower's draft once read: the dialog
     # engine reads it at most once a message (a caller that already has the row may set both).
     dialogs: Dialogs | None = None

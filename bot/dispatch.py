@@ -47,18 +47,16 @@ class Outcome:
     final: bool
 
 
-def dispatch(services: Services, msg: Incoming, prefetched: dict[str, bytes | None] | None = None,
-             read_only: bool = False) -> Outcome | None:
+def dispatch(services: Services, msg: Incoming, read_only: bool = False) -> Outcome | None:
     """Route one message inside one transaction; the only broad except of the bot.
 
-    `prefetched`: store values already read under the user's lock (their dialog state).
     `read_only`: the message came without the exactly-once gate; None (nothing done) when its
     route is not a read-only reply after all (e.g. 帮助 inside a dialog), to pass the gate.
     """
     session = services.db.read_sessions() if read_only else services.db.sessions()
     ctx: Ctx | None = None
     try:
-        ctx = _context(services, session, msg, prefetched or {})
+        ctx = _context(services, session, msg)
         handler = routing.route(msg, ctx)
         if read_only and handler not in routing.READ_ONLY:
             session.rollback()
@@ -82,8 +80,7 @@ def dispatch(services: Services, msg: Incoming, prefetched: dict[str, bytes | No
     return Outcome(reply, final=True)
 
 
-def _context(services: Services, session: object, msg: Incoming,
-             prefetched: dict[str, bytes | None]) -> Ctx:
+def _context(services: Services, session: object, msg: Incoming) -> Ctx:
     """Load the follower and their roles for this message."""
     admins, now, follows = services.settings.admins.openids, services.now(), proves_following(msg)
     try:
@@ -98,7 +95,7 @@ def _context(services: Services, session: object, msg: Incoming,
     if msg.type != "event":
         touch(user, now, dt.timedelta(seconds=services.settings.accounts.touch_interval_seconds))
     return Ctx(session=session, user=user, roles=roles, settings=services.settings,  # type: ignore[arg-type]
-               store=services.store, now=now, services=services, prefetched=prefetched,
+               store=services.store, now=now, services=services,
                dialogs=routing.DIALOGS, draft_loaded=not has_draft)
 
 
@@ -173,7 +170,7 @@ def answer_later(services: Services, msg: Incoming) -> bool:
     if held is None:
         _close(services, d, None, locked=False)
         return False
-    outcome = dispatch(services, msg, {d.dialog: held.dialog})
+    outcome = dispatch(services, msg)
     assert outcome is not None  # only a read-only dispatch gives up
     if not outcome.final:
         _close(services, d, None)
@@ -197,7 +194,7 @@ def _wait_lock(services: Services, d: gate.Gate, deadline: float) -> gate.Opened
 def _first_delivery(services: Services, msg: Incoming, render: Render, d: gate.Gate,
                     opened: gate.Opened, deadline: float) -> bytes:
     """Process under the user's lock, then remember the answer and unlock in one step."""
-    outcome = dispatch(services, msg, {d.dialog: opened.dialog})
+    outcome = dispatch(services, msg)
     assert outcome is not None  # only a read-only dispatch gives up
     body = render(outcome.reply)
     if not outcome.final:

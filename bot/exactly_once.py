@@ -1,10 +1,10 @@
 """The exactly-once gate: a message's store steps, fused into two atomic round trips.
 
-`open_gate` claims the dedupe key, takes the user's lock and reads their dialog state in one
-Lua call; `close_gate` stores the answer for retries (or forgets the claim) and releases the
-lock in another. The guarantees are those of the separate steps: the claim comes before any side
-effect, the lock is only ever released by its holder, and a retry sees either the pending marker
-or the first delivery's bytes.
+`open_gate` claims the dedupe key and takes the user's lock in one Lua call; `close_gate`
+stores the answer for retries (or forgets the claim) and releases the lock in another. The
+guarantees are those of the separate steps: the claim comes before any side effect, the lock is
+only ever released by its holder, and a retry sees either the pending marker or the first
+delivery's bytes.
 """
 from __future__ import annotations
 
@@ -14,19 +14,19 @@ import time
 
 from bot.store import Store
 
-# KEYS: dedupe, lock, dialog. ARGV: pending marker, dedupe ttl (s), lock token, lock ttl (ms).
-# -> {0, the first delivery's value} | {1} claimed, lock busy | {2, dialog state} claimed and locked
+# KEYS: dedupe, lock. ARGV: pending marker, dedupe ttl (s), lock token, lock ttl (ms).
+# -> {0, the first delivery's value} | {1} claimed, lock busy | {2} claimed and locked
 OPEN = """
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then
   return {0, redis.call('GET', KEYS[1])}
 end
 if not redis.call('SET', KEYS[2], ARGV[3], 'NX', 'PX', ARGV[4]) then return {1} end
-return {2, redis.call('GET', KEYS[3])}
+return {2}
 """
-# KEYS: lock, dialog. ARGV: lock token, lock ttl (ms). -> {1} busy | {2, dialog state}
+# KEYS: lock. ARGV: lock token, lock ttl (ms). -> {1} busy | {2} locked
 LOCK = """
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {1} end
-return {2, redis.call('GET', KEYS[2])}
+return {2}
 """
 # KEYS: dedupe, lock. ARGV: answer ('' forgets the claim), dedupe ttl (s), lock token ('' none).
 CLOSE = """
@@ -43,7 +43,6 @@ class Gate:
 
     dedupe: str
     lock: str
-    dialog: str
     token: str = dataclasses.field(default_factory=lambda: secrets.token_hex(8))
 
 
@@ -54,32 +53,30 @@ class Opened:
     first: bool
     locked: bool = False
     earlier: bytes | None = None     # a retry: the pending marker or the first answer
-    dialog: bytes | None = None      # the dialog state, read under the lock
 
 
 def gate(store: Store, openid: str, dedupe_id: str) -> Gate:
     """The keys of one message (the lock's is the one `Store.lock("user:<openid>")` uses)."""
-    return Gate(store.key("dedupe", openid, dedupe_id), store.key("lock", f"user:{openid}"),
-                    store.key("dialog", openid))
+    return Gate(store.key("dedupe", openid, dedupe_id), store.key("lock", f"user:{openid}"))
 
 
 def open_gate(store: Store, d: Gate, pending: bytes, dedupe_ttl: int,
                   lock_seconds: float) -> Opened:
-    """Claim the message and, when free, take the user's lock and read their dialog state."""
-    keys = [d.dedupe, d.lock, d.dialog]
+    """Claim the message and, when free, take the user's lock."""
+    keys = [d.dedupe, d.lock]
     answer = store.script(OPEN, keys, [pending, dedupe_ttl, d.token, int(lock_seconds * 1000)])
     if answer[0] == 0:
         return Opened(first=False, earlier=answer[1])
-    return Opened(first=True, locked=answer[0] == 2, dialog=answer[1] if answer[0] == 2 else None)
+    return Opened(first=True, locked=answer[0] == 2)
 
 
 def wait_lock(store: Store, d: Gate, lock_seconds: float, wait: float) -> Opened | None:
     """Poll for the user's lock for at most `wait` s; None when it stays busy."""
     until = time.monotonic() + wait
     while True:
-        answer = store.script(LOCK, [d.lock, d.dialog], [d.token, int(lock_seconds * 1000)])
+        answer = store.script(LOCK, [d.lock], [d.token, int(lock_seconds * 1000)])
         if answer[0] == 2:
-            return Opened(first=True, locked=True, dialog=answer[1])
+            return Opened(first=True, locked=True)
         if time.monotonic() + LOCK_POLL_SECONDS > until:
             return None
         time.sleep(LOCK_POLL_SECONDS)
