@@ -130,9 +130,12 @@ def help_request(safe: bool) -> loadgen.MakeRequest:
 
 
 def warm_up_bot(bot: stack.Server) -> None:
-    """Make the help pool's followers known to the bot and warm every worker's connections."""
-    make_known = text_request(False, lambda i: f"bench-help-{i}", lambda i: "帮助")
+    """Make the help pool's followers known to the bot and warm every worker's connections: the
+    pool over and over for WARM_SECONDS, as the other warm-ups, so that each worker has read each
+    follower (a worker keeps what it read for its read-only replies: bot/read_cache.py)."""
+    make_known = text_request(False, known, lambda i: "帮助")
     asyncio.run(loadgen.closed_loop(bot.port, make_known, expect(False, HELP_MARK), 8, 60, HELP_USERS))
+    asyncio.run(loadgen.closed_loop(bot.port, make_known, expect(False, HELP_MARK), 8, WARM_SECONDS, 30_000))
 
 
 def warm_up(bot: stack.Server, echo: stack.Server, peer_c: stack.Server,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -68,7 +69,7 @@ class Reply:
 class Ctx:
     """Everything a handler may use for one message."""
 
-    session: Session
+    opener: Callable[[], Session]      # the message's session, opened on first use (see `session`)
     user: User
     roles: frozenset[Role]
     settings: Settings
@@ -81,6 +82,12 @@ class Ctx:
     dialogs: Dialogs | None = None
     draft: DialogDraft | None = None
     draft_loaded: bool = False
+
+    @functools.cached_property
+    def session(self) -> Session:
+        """The message's session, opened when a handler first needs it (a reply from the read
+        cache needs none)."""
+        return self.opener()
 
     def has(self, role: Role) -> bool:
         """Whether the user holds a role."""

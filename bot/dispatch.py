@@ -15,15 +15,18 @@ import time
 from collections.abc import Callable
 
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from bot import exactly_once as gate
 from bot import routing
-from bot.context import BotError, Ctx, Incoming, Reply
+from bot.context import BotError, Ctx, Handler, Incoming, Reply
 from bot.logs import bind_request
+from bot.read_cache import KnownFollower, detached_copy
 from bot.services import Services
 from bot.store import Busy, StoreUnavailable
 from core.texts import t
-from handlers.accounts import touch
+from handlers.accounts import touch, touch_due
+from models.accounts import Role, User
 from models.roles import follower_with_roles
 
 log = logging.getLogger(__name__)
@@ -53,50 +56,115 @@ def dispatch(services: Services, msg: Incoming, read_only: bool = False) -> Outc
     `read_only`: the message came without the exactly-once gate; None (nothing done) when its
     route is not a read-only reply after all (e.g. 帮助 inside a dialog), to pass the gate.
     """
-    session = services.db.read_sessions() if read_only else services.db.sessions()
+    if read_only:
+        services.read_cache.listen()
+    else:
+        services.read_cache.listen_now_and_then()
+    held = OnFirstUse(services.db.read_sessions if read_only else services.db.sessions)
     ctx: Ctx | None = None
     try:
-        ctx = _context(services, session, msg)
+        ctx = _context(services, held.open, msg, read_only)
         handler = routing.route(msg, ctx)
         if read_only and handler not in routing.READ_ONLY:
-            session.rollback()
+            held.rollback()
             return None
-        reply = handler(msg, ctx)
-        session.commit()
+        reply = _public_answer(handler, msg, ctx) if read_only else handler(msg, ctx)
+        held.commit(read_only)
     except BotError as exc:
-        session.rollback()
+        held.rollback()
         return Outcome(Reply(text=exc.text), final=True)  # an expected answer; nothing written
     except (Busy, StoreUnavailable):
-        session.rollback()
+        held.rollback()
         log.warning("dispatch: the store is unavailable", exc_info=True)
         return Outcome(Reply(text=t("error.busy")), final=False)
     except Exception:
-        session.rollback()
+        held.rollback()
         log.exception("dispatch: handler failed")
         return Outcome(Reply(text=t("error.generic")), final=False)
     finally:
-        session.close()
+        held.close()
+    if not read_only:
+        services.read_cache.wrote(msg.openid)
     _run_after_commit(ctx)
     return Outcome(reply, final=True)
 
 
-def _context(services: Services, session: object, msg: Incoming) -> Ctx:
-    """Load the follower and their roles for this message."""
+class OnFirstUse:
+    """The message's session, opened on first use: a reply from the read cache needs none."""
+
+    def __init__(self, factory: Callable[[], Session]) -> None:
+        self.factory = factory
+        self.session: Session | None = None
+
+    def open(self) -> Session:
+        """The session (opened now if it is not yet)."""
+        if self.session is None:
+            self.session = self.factory()
+        return self.session
+
+    def commit(self, read_only: bool) -> None:
+        """Commit; a read-only reply commits only what it wrote (a touch), else nothing."""
+        s = self.session
+        if s is not None and (not read_only or s.in_transaction() or s.dirty or s.new):
+            s.commit()
+
+    def rollback(self) -> None:
+        """Roll back, if a session was opened."""
+        if self.session is not None:
+            self.session.rollback()
+
+    def close(self) -> None:
+        """Close, if a session was opened."""
+        if self.session is not None:
+            self.session.close()
+
+
+def _context(services: Services, opener: Callable[[], Session], msg: Incoming, read_only: bool = False) -> Ctx:
+    """Load the follower and their roles for this message (a read-only reply may reuse what
+    this worker read of them a moment ago: bot/read_cache.py)."""
     admins, now, follows = services.settings.admins.openids, services.now(), proves_following(msg)
+    accounts = services.settings.accounts
+    interval = dt.timedelta(seconds=accounts.touch_interval_seconds)
+    known = services.read_cache.follower(msg.openid, now) if read_only else None
+    if known is not None and not touch_due(known.user, now, interval):
+        return _ctx(services, opener, known.user, known.roles, now, has_draft=False)
+    session = opener()
     try:
-        user, roles, has_draft = follower_with_roles(session, msg.openid, admins, now, follows)  # type: ignore[arg-type]
+        user, roles, has_draft = follower_with_roles(session, msg.openid, admins, now, follows)
     except DBAPIError as exc:
         if not exc.connection_invalidated:
             raise
         # A restarted server: the pool has dropped its old connections. Nothing ran yet.
         log.warning("dispatch: the database connection was lost; retrying on a new one")
-        session.rollback()  # type: ignore[attr-defined]
-        user, roles, has_draft = follower_with_roles(session, msg.openid, admins, now, follows)  # type: ignore[arg-type]
+        session.rollback()
+        user, roles, has_draft = follower_with_roles(session, msg.openid, admins, now, follows)
     if msg.type != "event":
-        touch(user, now, dt.timedelta(seconds=services.settings.accounts.touch_interval_seconds))
-    return Ctx(session=session, user=user, roles=roles, settings=services.settings,  # type: ignore[arg-type]
+        touch(user, now, interval)
+    ctx = _ctx(services, opener, user, roles, now, has_draft)
+    if read_only and user.subscribed and not has_draft:
+        found = KnownFollower(detached_copy(user), roles)  # copied now: the session closes first
+        ctx.after_commit.append(lambda: services.read_cache.remember_follower(msg.openid, found, now))
+    return ctx
+
+
+def _ctx(services: Services, opener: Callable[[], Session], user: User, roles: frozenset[Role],
+         now: dt.datetime, has_draft: bool) -> Ctx:
+    return Ctx(opener=opener, user=user, roles=roles, settings=services.settings,
                store=services.store, now=now, services=services,
                dialogs=routing.DIALOGS, draft_loaded=not has_draft)
+
+
+def _public_answer(handler: Handler, msg: Incoming, ctx: Ctx) -> Reply | None:
+    """A read-only reply; a public one (the same for every follower) reused for a moment."""
+    if handler not in routing.PUBLIC_READS:
+        return handler(msg, ctx)
+    cache, key = ctx.services.read_cache, (handler, msg.type, msg.text, msg.event_key)
+    reply = cache.answer(key, ctx.now)
+    if reply is None:
+        reply = handler(msg, ctx)
+        computed, now = reply, ctx.now
+        ctx.after_commit.append(lambda: cache.remember_answer(key, computed, now))
+    return reply  # type: ignore[return-value]
 
 
 # Events only a follower can cause (menu taps, scans, location); an unfollow, a template's
@@ -224,6 +292,6 @@ def _close(services: Services, d: gate.Gate, body: bytes | None, locked: bool = 
     """Cache the answer (or forget the claim) and unlock; a failure only costs a retry its text."""
     try:
         gate.close_gate(services.store, d, body, services.settings.accounts.dedupe_ttl_seconds,
-                             locked)
+                        locked, services.read_cache.channel.name)
     except StoreUnavailable:
         log.warning("answer: could not cache the reply or release the lock")

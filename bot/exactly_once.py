@@ -28,10 +28,13 @@ LOCK = """
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {1} end
 return {2}
 """
-# KEYS: dedupe, lock. ARGV: answer ('' forgets the claim), dedupe ttl (s), lock token ('' none).
+# KEYS: dedupe, lock. ARGV: answer ('' forgets the claim), dedupe ttl (s), lock token ('' none),
+# the read caches' channel ('' none), the openid. A kept answer may follow a change: every
+# worker's read cache hears the openid (bot/read_cache.py) in this same round trip.
 CLOSE = """
 if ARGV[1] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end
 if ARGV[3] ~= '' and redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
+if ARGV[1] ~= '' and ARGV[4] ~= '' then redis.call('PUBLISH', ARGV[4], ARGV[5]) end
 return 1
 """
 LOCK_POLL_SECONDS = 0.05
@@ -43,6 +46,7 @@ class Gate:
 
     dedupe: str
     lock: str
+    openid: str = ""
     token: str = dataclasses.field(default_factory=lambda: secrets.token_hex(8))
 
 
@@ -57,7 +61,7 @@ class Opened:
 
 def gate(store: Store, openid: str, dedupe_id: str) -> Gate:
     """The keys of one message (the lock's is the one `Store.lock("user:<openid>")` uses)."""
-    return Gate(store.key("dedupe", openid, dedupe_id), store.key("lock", f"user:{openid}"))
+    return Gate(store.key("dedupe", openid, dedupe_id), store.key("lock", f"user:{openid}"), openid)
 
 
 def open_gate(store: Store, d: Gate, pending: bytes, dedupe_ttl: int,
@@ -83,6 +87,8 @@ def wait_lock(store: Store, d: Gate, lock_seconds: float, wait: float) -> Opened
 
 
 def close_gate(store: Store, d: Gate, body: bytes | None, dedupe_ttl: int,
-                   locked: bool = True) -> None:
-    """Remember the answer for retries (None: forget the claim) and release our lock."""
-    store.script(CLOSE, [d.dedupe, d.lock], [body or b"", dedupe_ttl, d.token if locked else ""])
+               locked: bool = True, channel: str = "") -> None:
+    """Remember the answer for retries (None: forget the claim), release our lock, and say on
+    `channel` that the sender may have changed."""
+    store.script(CLOSE, [d.dedupe, d.lock], [body or b"", dedupe_ttl, d.token if locked else "", channel,
+                                             d.openid])

@@ -77,6 +77,10 @@ READ_ROUTES: list[Route] = [
     (IS_RANK, contest.leaderboard), (IS_RANK_PAGE, contest.leaderboard), (IS_RULES, contest.rules),
 ]
 READ_ONLY = frozenset(handler for _, handler in READ_ROUTES)
+# Of those, the replies that are the same for every follower (帮助 depends on the roles): a
+# worker may reuse them for a moment (bot/read_cache.py).
+PUBLIC_READS = frozenset({contest.showcase_menu, contest.vote_help, contest.leaderboard,
+                          contest.showcase, contest.rules})
 
 
 # Words that start a conversation (inside it they resume it).

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from bot.db import Database
+from bot.read_cache import ReadCache
 from bot.store import Store, connect
 from bot.wechat.api import WeChatClient
 from core.settings import Settings
@@ -21,6 +22,8 @@ class Services:
         self.db = Database(settings.database.url)
         self.store = Store(connect(settings.redis.url, settings.redis.socket_timeout_seconds))
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self.read_cache = ReadCache(settings.accounts.follower_cache_seconds,
+                                    settings.contest.read_cache_seconds, self.store)
 
     def now(self) -> dt.datetime:
         """The current time in the configured time zone."""
@@ -35,6 +38,7 @@ class Services:
         """Release the database pool, the store's and the API's connections."""
         if "api" in self.__dict__:
             self.api.close()
+        self.read_cache.close()
         self.db.engine.dispose()
         self.store.redis.close()
 

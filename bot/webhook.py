@@ -1,6 +1,7 @@
 """The thin Flask views: /wechat and /healthz."""
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 
@@ -42,14 +43,17 @@ def receive() -> Response:
     svc = services()
     if (request.content_length or 0) > svc.settings.wechat.max_body_bytes:
         return Response("too large", status=413, mimetype="text/plain")
+    args = request.args
+    signed = Signed(args.get("signature", ""), args.get("timestamp", ""), args.get("nonce", ""),
+                    args.get("msg_signature", ""), args.get("encrypt_type", "raw") == "aes")
     try:
-        waited = _authenticate(svc)
+        waited = _authenticate(svc, signed)
         if waited >= svc.settings.wechat.shed_after_seconds:
             # Overload: WeChat stops waiting at 5 s, so answer at once and do nothing.
             log.warning("webhook: shed a request that waited %.1f s; kept for later", waited)
-            inbox.keep(svc, dict(request.args), request.get_data(cache=False))
+            inbox.keep(svc, dict(args), request.get_data(cache=False))
             return Response("success", mimetype="text/plain")
-        return _answer(svc, _read_body(svc), waited)
+        return _answer(svc, _read_body(svc, signed), signed, waited)
     except protocol.Forbidden as exc:
         log.warning("webhook: refused (%s)", exc)
         return Response("forbidden", status=403, mimetype="text/plain")
@@ -60,39 +64,46 @@ def receive() -> Response:
         clear_request()
 
 
-def _authenticate(svc: Services) -> float:
+@dataclasses.dataclass(frozen=True)
+class Signed:
+    """What WeChat's query string says of a POST: its signatures and whether it is encrypted."""
+
+    signature: str
+    timestamp: str
+    nonce: str
+    msg_signature: str
+    encrypted: bool
+
+
+def _authenticate(svc: Services, signed: Signed) -> float:
     """Check the signature; return how long ago WeChat signed the request."""
     wx = svc.settings.wechat
-    signature, timestamp, nonce = _query()
-    protocol.check_signature(wx.token, signature, timestamp, nonce)
-    return protocol.waited_seconds(timestamp, time.time(), wx.clock_skew_seconds)
+    protocol.check_signature(wx.token, signed.signature, signed.timestamp, signed.nonce)
+    return protocol.waited_seconds(signed.timestamp, time.time(), wx.clock_skew_seconds)
 
 
-def _read_body(svc: Services) -> bytes:
+def _read_body(svc: Services, signed: Signed) -> bytes:
     """The plaintext XML of an authenticated request (decrypted in safe mode)."""
     wx = svc.settings.wechat
-    _, timestamp, nonce = _query()
     body = request.get_data(cache=False)
     if len(body) > wx.max_body_bytes:
         raise protocol.BadRequest("body over the limit")
-    if request.args.get("encrypt_type", "raw") != "aes":
+    if not signed.encrypted:
         return body
     if not wx.encoding_aes_key:
         raise protocol.BadRequest("safe mode message but no EncodingAESKey configured")
-    return protocol.decrypt(protocol.crypto_for(wx), body, wx.token, request.args.get("msg_signature", ""),
-                            timestamp, nonce)
+    return protocol.decrypt(protocol.crypto_for(wx), body, wx.token, signed.msg_signature,
+                            signed.timestamp, signed.nonce)
 
 
-def _answer(svc: Services, plain: bytes, waited: float) -> Response:
+def _answer(svc: Services, plain: bytes, signed: Signed, waited: float) -> Response:
     """Deliver the message and answer, encrypted when the request was."""
     incoming = protocol.to_incoming(plain)
     body = dispatch.answer_webhook(svc, incoming, lambda r: protocol.render(r, incoming), waited)
-    if body != b"success" and request.args.get("encrypt_type") == "aes":
-        _, timestamp, nonce = _query()
+    if body != b"success" and signed.encrypted:
         crypto = protocol.crypto_for(svc.settings.wechat)
-        body = crypto.encrypt_message(body.decode(), nonce, timestamp).encode()
+        body = crypto.encrypt_message(body.decode(), signed.nonce, signed.timestamp).encode()
     return Response(body, mimetype="application/xml" if body != b"success" else "text/plain")
-
 
 
 @bp.get("/healthz")

@@ -17,12 +17,15 @@ if TYPE_CHECKING:
     from core.settings import Settings
 
 QUARTER_FIRST_MONTHS = frozenset({1, 4, 7, 10})
+# A worker's read cache longer than this would make the live board and the help text stale.
+CACHE_SECONDS_MOST = 60
 
 
 def check_all(s: Settings, known_jobs: frozenset[str]) -> None:
     """Run every cross-check; the first contradiction found stops start-up."""
     _check_windows(s)
     _check_ratios(s)
+    _check_caches(s)
     _check_templates(s)
     _check_jobs(s, known_jobs)
 
@@ -48,6 +51,15 @@ def _check_ratios(s: Settings) -> None:
     for key, value in ratios.items():
         if not 0.0 <= value <= 1.0:
             raise SettingsError("settings.ratio", key=key, value=f"{value:g}")
+
+
+def _check_caches(s: Settings) -> None:
+    """The read caches' ages lie within 0..CACHE_SECONDS_MOST."""
+    ages = {"accounts.follower_cache_seconds": s.accounts.follower_cache_seconds,
+            "contest.read_cache_seconds": s.contest.read_cache_seconds}
+    for key, value in ages.items():
+        if not 0.0 <= value <= CACHE_SECONDS_MOST:
+            raise SettingsError("settings.cache_seconds", key=key, value=f"{value:g}", most=CACHE_SECONDS_MOST)
 
 
 def template_references(s: Settings) -> dict[str, str]:

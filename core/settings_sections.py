@@ -96,6 +96,7 @@ class AccountSettings:
     dedupe_ttl_seconds: int
     user_lock_seconds: float
     touch_interval_seconds: int = 60
+    follower_cache_seconds: float = 60.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -191,6 +192,7 @@ class ContestSettings:
     frozen_dir: str
     reply_max_bytes: int
     name_chars_in_lists: int
+    read_cache_seconds: float = 2.0
 
 
 @dataclasses.dataclass(frozen=True)

@@ -123,6 +123,11 @@ def touch(user: User, now: dt.datetime, interval: dt.timedelta) -> None:
     Written at most once per interval: minutes do not matter to a 48-hour window, and a
     write on every message would make every read-only reply (帮助) a durable commit.
     """
-    last = user.last_message_at
-    if last is None or now - last >= interval or now < last:
+    if touch_due(user, now, interval):
         user.last_message_at = now
+
+
+def touch_due(user: User, now: dt.datetime, interval: dt.timedelta) -> bool:
+    """Whether the follower's last-message time is due to be written (see `touch`)."""
+    last = user.last_message_at
+    return last is None or now - last >= interval or now < last

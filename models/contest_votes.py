@@ -30,7 +30,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.settings import ContestSettings
 from models.accounts import User
-from models.base import Base, utcnow
+from models.base import Base, aware_utc, run_driver_sql, stored_utc, utcnow
 from models.contest_rounds import CONTEST_LOCK, Entry, RoundState, month_of, shown_round
 
 
@@ -260,41 +260,26 @@ FROM (SELECT 1) AS one LEFT JOIN r ON true LEFT JOIN e ON true LEFT JOIN bl ON t
 """)
 
 
-_CAST_SQL: dict[str, str] = {}
-
-
 def _run(session: Session, params: dict[str, Any]) -> Any:
-    """Run CAST as the driver's SQL (compiled once): the ORM's execution path costs more than
-    the statement here; the parameters are already in the columns' stored forms."""
-    conn = session.connection()
-    sql = _CAST_SQL.get(conn.dialect.name)
-    if sql is None:
-        sql = _CAST_SQL[conn.dialect.name] = str(CAST.compile(dialect=conn.dialect))
-    return conn.exec_driver_sql(sql, params).one()
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    """Naive UTC, as the tables store it (see models.base.UTCDateTime)."""
-    return value.astimezone(dt.UTC).replace(tzinfo=None)
-
-
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    return None if value is None else value.replace(tzinfo=dt.UTC)
+    """Run CAST as the driver's SQL; the parameters are already in the columns' stored forms."""
+    row = run_driver_sql(session, CAST, params)
+    assert row is not None  # the statement always returns its one row
+    return row
 
 
 def _cast_in_one_statement(session: Session, user: User, number: int, now: dt.datetime,
                            day: dt.date, rules: VoteRules, tz: ZoneInfo, follower: bool) -> Cast:
     """PostgreSQL: the whole vote in one statement; a refusal is explained from what it returned."""
     params = {"lock_key": CONTEST_LOCK, "month": month_of(now, tz), "number": number,
-              "openid": user.openid, "now": _utc(now), "follower": follower, "user_id": user.id,
+              "openid": user.openid, "now": stored_utc(now), "follower": follower, "user_id": user.id,
               "day": day, "per_day": rules.per_day, "per_entry_day": rules.per_entry_per_day,
               "per_round": rules.per_entry_per_round,
-              "rate_since": _utc(now - dt.timedelta(seconds=rules.min_seconds))}
+              "rate_since": stored_utc(now - dt.timedelta(seconds=rules.min_seconds))}
     (round_id, month, state, opens, closes, entry_id, num, name, listed, v_today, prev_at,
      e_today, e_total, vote_id, votes, count, others) = _run(session, params)
     if round_id is None:
         raise VoteRefused(Refusal.NO_ROUND)
-    _check_window(state, _aware(opens), _aware(closes), month, now, tz)
+    _check_window(state, aware_utc(opens), aware_utc(closes), month, now, tz)
     if entry_id is None:
         raise VoteRefused(Refusal.NO_SUCH_ENTRY, number=number, count=count)
     _check_voter(bool(listed), follower)
@@ -302,7 +287,7 @@ def _cast_in_one_statement(session: Session, user: User, number: int, now: dt.da
         raise VoteRefused(Refusal.ENDED, month=month)
     if votes is None:
         # The quota upserts ran (the transaction is rolled back); say which rule stopped it.
-        prev = _aware(prev_at)
+        prev = aware_utc(prev_at)
         usage = Usage(v_today - 1, e_today - 1, e_total - 1,
                       None if prev is None else (now - prev).total_seconds())
         _refuse(rules, usage)

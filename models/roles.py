@@ -4,12 +4,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import Boolean, TextualSelect, bindparam, column, exists, literal_column, select, text
-from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import Label
+from sqlalchemy import bindparam, exists, select, text
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.sql.elements import Label, TextClause
 
 from models.accounts import Role, Supervisor, User
-from models.base import UTCDateTime
+from models.base import aware_utc, run_driver_sql, stored_utc
 from models.dialogs import DialogDraft
 from models.experts import Expert
 from models.orgs import OrgAdmin
@@ -17,7 +17,6 @@ from models.orgs import OrgAdmin
 # Each bound role is one table holding the user's id; all are asked in one round trip.
 BOUND_ROLES = ((Role.ORG_ADMIN, OrgAdmin.user_id), (Role.SUPERVISOR, Supervisor.user_id),
                (Role.EXPERT, Expert.user_id))
-_USERS = User.__table__
 _HELD = [f"held_{i}" for i in range(len(BOUND_ROLES))]
 # Whether the follower has a dialog draft: asked in the same query, so a message from someone
 # with no draft (nearly everyone) costs no second statement to find that out.
@@ -37,23 +36,23 @@ FOLLOWER_WITH_ROLES = select(User, *_held(User.id), _has_draft()).where(User.ope
 
 # PostgreSQL: the follower recorded on first contact, or found, with their roles, in one statement.
 # The insert does nothing (and writes nothing) for a known openid; a new row holds no binding yet.
-# Text, not a dialect insert: SQLAlchemy does not cache the compiled form of the latter.
-def _found_or_new() -> TextualSelect:
+# Only the columns a message needs come back (each column costs the driver a description), the
+# bound roles as one bit each (BOUND_ROLES' order); the rest of the user loads if a handler asks.
+def _found_or_new() -> TextClause:
     users = User.__tablename__
-    held = [f"EXISTS (SELECT 1 FROM {col.table.name} WHERE {col.name} = {users}.id) AS {name}"
-            for (_, col), name in zip(BOUND_ROLES, _HELD, strict=True)]
-    held.append(f"EXISTS (SELECT 1 FROM {DialogDraft.__tablename__} WHERE openid = {users}.openid) AS {_DRAFT}")
-    # Columns by name, in the model's order (the table's own order may differ after migrations).
-    cols = ", ".join(c.name for c in _USERS.c)
-    sql = (f"WITH new_user AS (INSERT INTO {users} (openid, subscribed, last_message_at, created_at) "
-           f"VALUES (:openid, :follows, :now, :now) ON CONFLICT (openid) DO NOTHING RETURNING {cols}) "
-           f"SELECT {cols}, {', '.join(f'false AS {name}' for name in [*_HELD, _DRAFT])} FROM new_user "
-           f"UNION ALL SELECT {cols}, {', '.join(held)} FROM {users} WHERE openid = :openid")
-    columns = [*_USERS.c, *(column(name, Boolean) for name in [*_HELD, _DRAFT])]
-    return text(sql).bindparams(bindparam("now", type_=UTCDateTime())).columns(*columns)
+    # Parenthesised: PostgreSQL gives << and | the same precedence, left to right.
+    bits = " | ".join(f"((EXISTS (SELECT 1 FROM {col.table.name} WHERE {col.name} = {users}.id))::int << {i})"
+                      for i, (_, col) in enumerate(BOUND_ROLES))
+    draft = f"EXISTS (SELECT 1 FROM {DialogDraft.__tablename__} WHERE openid = {users}.openid)"
+    return text(
+        f"WITH new_user AS (INSERT INTO {users} (openid, subscribed, last_message_at, created_at) "
+        f"VALUES (:openid, :follows, :now, :now) ON CONFLICT (openid) DO NOTHING "
+        f"RETURNING id, subscribed, last_message_at) "
+        f"SELECT id, subscribed, last_message_at, 0, false FROM new_user "
+        f"UNION ALL SELECT id, subscribed, last_message_at, {bits}, {draft} FROM {users} WHERE openid = :openid")
 
 
-FOLLOWER_OR_NEW = select(User, *(literal_column(name) for name in [*_HELD, _DRAFT])).from_statement(_found_or_new())
+FOUND_OR_NEW = _found_or_new()
 
 
 def follower_with_roles(session: Session, openid: str, admin_openids: list[str], now: dt.datetime,
@@ -65,22 +64,39 @@ def follower_with_roles(session: Session, openid: str, admin_openids: list[str],
     their follow time stays unknown (None) until the followers are synced.
     """
     if session.get_bind().dialect.name == "postgresql":
-        params = {"openid": openid, "now": now, "follows": follows}
-        row = session.execute(FOLLOWER_OR_NEW, params).first()
-        if row is None:  # recorded by a concurrent first message after this statement's snapshot
-            row = session.execute(FOLLOWER_WITH_ROLES, {"openid": openid}).first()
-    else:
-        row = session.execute(FOLLOWER_WITH_ROLES, {"openid": openid}).first()
-        if row is None:
-            user = User(openid=openid, subscribed=follows, last_message_at=now, created_at=now)
-            session.add(user)
-            session.flush()
-            return user, _roles(user, admin_openids, [False] * len(BOUND_ROLES)), False
-    assert row is not None
+        found = _found_or_new_postgresql(session, openid, now, follows)
+        if found is not None:
+            user, held, has_draft = found
+            return _followed(user, follows), _roles(user, admin_openids, held), has_draft
+        # None: recorded by a concurrent first message after this statement's snapshot
+    row = session.execute(FOLLOWER_WITH_ROLES, {"openid": openid}).first()
+    if row is None:
+        user = User(openid=openid, subscribed=follows, last_message_at=now, created_at=now)
+        session.add(user)
+        session.flush()
+        return user, _roles(user, admin_openids, [False] * len(BOUND_ROLES)), False
     user = row[0]
+    return _followed(user, follows), _roles(user, admin_openids, row[1:1 + len(BOUND_ROLES)]), bool(row[-1])
+
+
+def _found_or_new_postgresql(session: Session, openid: str, now: dt.datetime,
+                             follows: bool) -> tuple[User, list[bool], bool] | None:
+    """FOUND_OR_NEW, its row made a persistent User of this session (no second load)."""
+    row = run_driver_sql(session, FOUND_OR_NEW, {"openid": openid, "now": stored_utc(now), "follows": follows})
+    if row is None:
+        return None
+    user_id, subscribed, last_message_at, bits, has_draft = row
+    user = User(id=user_id, openid=openid, subscribed=subscribed, last_message_at=aware_utc(last_message_at))
+    make_transient_to_detached(user)  # as loaded: no pending changes; the other columns load on use
+    session.add(user)
+    return user, [bool(bits >> i & 1) for i in range(len(BOUND_ROLES))], bool(has_draft)
+
+
+def _followed(user: User, follows: bool) -> User:
+    """A message that proves following makes a user recorded as unfollowed a follower again."""
     if follows and not user.subscribed:
         user.subscribed, user.subscribed_at, user.unsubscribed_at = True, None, None
-    return user, _roles(user, admin_openids, row[1:1 + len(BOUND_ROLES)]), bool(row[-1])
+    return user
 
 
 def _roles(user: User, admin_openids: list[str], held: Sequence[bool]) -> frozenset[Role]:

@@ -8,6 +8,7 @@ follower's, SQLite's the same steps one by one, so the SQL figures are per backe
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -25,11 +26,17 @@ from tests.support_contest import at, create_round
 # Redis round trips). Read-only replies run in autocommit on PostgreSQL: no BEGIN, no COMMIT.
 # Whether a follower has a dialog draft comes with their roles in the first statement; only a
 # message from someone with a draft reads it (the filing step: user, draft, organisation, draft write).
+# A read-only reply from a follower this worker read a moment ago, or a public reply it computed
+# a moment ago, reuses them (bot/read_cache.py): nothing at all.
 BUDGETS = {
     "投票 N, a follower never seen": (2, 2, 9, 2),
     "投票 N, a known follower": (2, 2, 8, 2),
-    "帮助": (1, 0, 1, 0),
-    "排行": (3, 0, 3, 0),
+    "帮助, a follower not in the worker's cache": (1, 0, 1, 0),
+    "排行, nothing in the worker's cache": (3, 0, 3, 0),
+    "帮助, the follower in the cache": (0, 0, 0, 0),
+    "帮助, the entry expired and the last-message time due": (2, 0, 2, 0),
+    "排行, the follower and the board in the cache": (0, 0, 0, 0),
+    "排行, after a vote in this worker (the board recomputed)": (2, 0, 2, 0),
     "a filing step (镇街 answered)": (4, 2, 4, 2),
 }
 
@@ -130,13 +137,30 @@ def test_vote_budget(metered: tuple[Simulator, Meter, str], clock: Clock) -> Non
     assert (known.statements, known.transaction, known.redis) == _budget("投票 N, a known follower", dialect)
 
 
-def test_read_budgets(metered: tuple[Simulator, Meter, str]) -> None:
-    """帮助 and 排行 from a known follower: no dedupe claim, no lock, no store round trip at all."""
+def test_read_budgets(metered: tuple[Simulator, Meter, str], clock: Clock, services: Services) -> None:
+    """帮助 and 排行 from a known follower: no dedupe claim, no lock, no store round trip at all;
+    within the read cache's seconds nothing, until this worker writes or the entry expires."""
     sim, meter, dialect = metered
-    help_ = _spend(sim, meter, lambda: sim.text("o_known", "帮助"), "您可以发送以下文字")
-    assert (help_.statements, help_.transaction, help_.redis) == _budget("帮助", dialect)
-    rank = _spend(sim, meter, lambda: sim.text("o_known", "排行"), "点赞排行")
-    assert (rank.statements, rank.transaction, rank.redis) == _budget("排行", dialect)
+    touch = dt.timedelta(seconds=services.settings.accounts.touch_interval_seconds)
+    spacing = dt.timedelta(seconds=services.settings.contest.min_seconds_between_votes)
+    services.read_cache.clear()  # a worker that has just started
+
+    def cost(openid: str, words: str, expect: str) -> tuple[int, int, int]:
+        tally = _spend(sim, meter, lambda: sim.text(openid, words), expect)
+        return tally.statements, tally.transaction, tally.redis
+
+    assert cost("o_known", "排行", "点赞排行") == _budget("排行, nothing in the worker's cache", dialect)
+    assert cost("o_known", "帮助", "您可以发送以下文字") == _budget("帮助, the follower in the cache", dialect)
+    assert cost("o_known", "排行", "点赞排行") == _budget("排行, the follower and the board in the cache", dialect)
+    assert cost("o_warm", "帮助", "您可以发送以下文字") == _budget("帮助, a follower not in the worker's cache",
+                                                                   dialect)
+    clock.advance(spacing)
+    assert "点赞成功" in sim.text("o_warm", "投票 1")[1]
+    assert cost("o_known", "排行", "点赞排行") == _budget(
+        "排行, after a vote in this worker (the board recomputed)", dialect)
+    clock.advance(touch - spacing)  # 60 s after the fixture's 帮助: its entry is too old, its touch due
+    assert cost("o_known", "帮助", "您可以发送以下文字") == _budget(
+        "帮助, the entry expired and the last-message time due", dialect)
 
 
 def test_filing_step_budget(metered: tuple[Simulator, Meter, str]) -> None:

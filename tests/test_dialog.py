@@ -286,7 +286,7 @@ def test_a_global_word_routes_to_its_own_handler_unless_a_draft_is_open(chat: Si
     def routed() -> object:
         with services.db.session() as session:
             user = create_user(session, "o_admin")
-            ctx = Ctx(session=session, user=user, roles=frozenset(), settings=services.settings,
+            ctx = Ctx(opener=lambda: session, user=user, roles=frozenset(), settings=services.settings,
                       store=services.store, now=NOW, services=services, dialogs=routing.DIALOGS)
             return routing.route(rank, ctx)
 

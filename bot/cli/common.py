@@ -22,9 +22,11 @@ def services() -> Services:
 
 @contextmanager
 def session() -> Iterator[Session]:
-    """A committed-on-success session; errors become a clean CLI failure."""
+    """A committed-on-success session; errors become a clean CLI failure. What it committed is
+    announced to the workers' read caches (bot/read_cache.py)."""
     with services().db.session() as s:
         yield s
+    services().read_cache.changed()
 
 
 class CliError(click.ClickException):

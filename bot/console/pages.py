@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from flask import flash, redirect, url_for
+from flask import flash, redirect, request, url_for
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
@@ -38,9 +38,12 @@ def fmt_time(value: dt.datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
 
 @contextmanager
 def db() -> Iterator[Session]:
-    """A session that commits when the block succeeds."""
+    """A session that commits when the block succeeds (a change also empties every worker's
+    read cache, so the board and the help text show it at once)."""
     with services().db.session() as s:
         yield s
+    if request.method == "POST":
+        services().read_cache.changed()
 
 
 def done(message: str, endpoint: str, **values: Any) -> Response:

@@ -65,7 +65,7 @@ ROUTES: tuple[tuple[str, str, View, tuple[str, ...]], ...] = (
 
 def blueprint() -> Blueprint:
     """The console's blueprint: routes, guards, templates and its own static files."""
-    bp = Blueprint("console", __name__, url_prefix="/admin", template_folder="templates",
+    bp = Blueprint("console", __name__, url_prefix=security.CONSOLE_PATH, template_folder="templates",
                    static_folder="static", static_url_path="/static")
     for rule, endpoint, view, methods in ROUTES:
         bp.add_url_rule(rule, endpoint, view, methods=list(methods))

@@ -5,7 +5,8 @@ import datetime as dt
 import logging
 import secrets
 
-from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask import Flask, Request, abort, current_app, g, redirect, request, session, url_for
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.wrappers import Response
@@ -17,6 +18,7 @@ from models.console import ConsoleRole, ConsoleUser, Throttle
 log = logging.getLogger(__name__)
 csrf = CSRFProtect()
 SECRET_MIN_CHARS = 24
+CONSOLE_PATH = "/admin"  # the blueprint's url_prefix and the cookie's path
 PASSWORD_MIN_CHARS = 8
 HASH_METHOD = "scrypt"
 OPEN_ENDPOINTS = ("console.login", "console.static")
@@ -63,12 +65,28 @@ def configure(app: Flask, settings: Settings) -> None:
     check_numbers(c)
     app.secret_key = secret_key(settings)
     app.config.update(
-        SESSION_COOKIE_NAME="yv_console", SESSION_COOKIE_PATH="/admin",
+        SESSION_COOKIE_NAME="yv_console", SESSION_COOKIE_PATH=CONSOLE_PATH,
         SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=c.https,
         PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=c.session_hours),
         WTF_CSRF_CHECK_DEFAULT=False,  # only the console's forms: /wechat is signed by WeChat
         WTF_CSRF_TIME_LIMIT=c.session_hours * 3600, WTF_CSRF_SSL_STRICT=c.https)
+    app.session_interface = ConsoleSessions()
     csrf.init_app(app)
+
+
+class ConsoleSessions(SecureCookieSessionInterface):
+    """Signed cookie sessions for the console's pages only.
+
+    The webhook carries no cookie, yet Flask would build the cookie's signer and a session for
+    each of WeChat's requests: a tenth of a read-only reply's time. Elsewhere the session is
+    Flask's null session, which is never saved.
+    """
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        """The console's session; a null session outside the console."""
+        if request.path != CONSOLE_PATH and not request.path.startswith(CONSOLE_PATH + "/"):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
 
 
 def services() -> Services:

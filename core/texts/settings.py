@@ -29,6 +29,7 @@ TEXTS: dict[str, str] = {
     "settings.at_least": "设置项 {key} 至少为 {min}",
     "settings.day": "设置项 {key} 应为每月的第 1 到 28 天",
     "settings.ratio": "设置项 {key} 应在 0 到 1 之间，现为 {value}",
+    "settings.cache_seconds": "设置项 {key} 应在 0 到 {most} 秒之间（0 为不缓存），现为 {value}",
     "settings.aes_key": "设置项 {key} 应为 43 个字符，或留空（明文模式）",
     "settings.weights": "设置项 {key} 与 {other} 应不小于 0 且相加等于 1",
     "settings.window": "设置项 {end}（{end_value}）早于 {start}（{start_value}）",
