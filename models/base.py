@@ -68,9 +68,9 @@ def stored_utc(value: dt.datetime) -> dt.datetime:
     return value.astimezone(dt.UTC).replace(tzinfo=None)
 
 
-def aware_utc(value: dt.datetime | None) -> dt.datetime | None:
-    """An aware UTC datetime from a stored (naive UTC) one."""
-    return None if value is None else value.replace(tzinfo=dt.UTC)
+def json_utc(value: str | None) -> dt.datetime | None:
+    """An aware UTC datetime from a stored one that PostgreSQL's JSON functions gave as ISO text."""
+    return None if value is None else dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
 
 
 def utcnow() -> dt.datetime:

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.settings import ContestSettings
 from models.accounts import User
-from models.base import Base, aware_utc, run_driver_sql, stored_utc, utcnow
+from models.base import Base, json_utc, run_driver_sql, stored_utc, utcnow
 from models.contest_rounds import CONTEST_LOCK, Entry, RoundState, month_of, shown_round
 
 
@@ -249,22 +249,28 @@ c AS (
   UPDATE contest_entries SET valid_votes = valid_votes + 1 FROM v
   WHERE contest_entries.id = v.entry_id AND contest_entries.final_votes IS NULL
   RETURNING contest_entries.valid_votes)
-SELECT r.id, r.month, r.state, r.opens_at, r.closes_at, e.id, e.number, e.name, bl.listed,
+SELECT json_build_array(
+       r.id, r.month, r.state, r.opens_at, r.closes_at, e.id, e.number, e.name, bl.listed,
        vq.today, vq.prev_at, eq.today, eq.total, v.id, c.valid_votes,
        CASE WHEN e.id IS NULL AND r.id IS NOT NULL
             THEN (SELECT count(*) FROM contest_entries WHERE round_id = r.id) END,
        (SELECT array_agg(o.valid_votes) FROM contest_entries o
-        WHERE o.round_id = r.id AND o.id <> e.id)
+        WHERE o.round_id = r.id AND o.id <> e.id))
 FROM (SELECT 1) AS one LEFT JOIN r ON true LEFT JOIN e ON true LEFT JOIN bl ON true
   LEFT JOIN vq ON true LEFT JOIN eq ON true LEFT JOIN v ON true LEFT JOIN c ON true
 """)
 
 
-def _run(session: Session, params: dict[str, Any]) -> Any:
-    """Run CAST as the driver's SQL; the parameters are already in the columns' stored forms."""
+def _run(session: Session, params: dict[str, Any]) -> list[Any]:
+    """Run CAST as the driver's SQL; the parameters are already in the columns' stored forms.
+
+    Its one row is one JSON array (the driver and SQLAlchemy describe every column of every
+    result, which cost more than the 17 values themselves); times come back as ISO text.
+    """
     row = run_driver_sql(session, CAST, params)
     assert row is not None  # the statement always returns its one row
-    return row
+    values: list[Any] = row[0]
+    return values
 
 
 def _cast_in_one_statement(session: Session, user: User, number: int, now: dt.datetime,
@@ -279,7 +285,7 @@ def _cast_in_one_statement(session: Session, user: User, number: int, now: dt.da
      e_today, e_total, vote_id, votes, count, others) = _run(session, params)
     if round_id is None:
         raise VoteRefused(Refusal.NO_ROUND)
-    _check_window(state, aware_utc(opens), aware_utc(closes), month, now, tz)
+    _check_window(state, json_utc(opens), json_utc(closes), month, now, tz)
     if entry_id is None:
         raise VoteRefused(Refusal.NO_SUCH_ENTRY, number=number, count=count)
     _check_voter(bool(listed), follower)
@@ -287,7 +293,7 @@ def _cast_in_one_statement(session: Session, user: User, number: int, now: dt.da
         raise VoteRefused(Refusal.ENDED, month=month)
     if votes is None:
         # The quota upserts ran (the transaction is rolled back); say which rule stopped it.
-        prev = aware_utc(prev_at)
+        prev = json_utc(prev_at)
         usage = Usage(v_today - 1, e_today - 1, e_total - 1,
                       None if prev is None else (now - prev).total_seconds())
         _refuse(rules, usage)

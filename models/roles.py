@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.sql.elements import Label, TextClause
 
 from models.accounts import Role, Supervisor, User
-from models.base import aware_utc, run_driver_sql, stored_utc
+from models.base import json_utc, run_driver_sql, stored_utc
 from models.dialogs import DialogDraft
 from models.experts import Expert
 from models.orgs import OrgAdmin
@@ -36,8 +36,9 @@ FOLLOWER_WITH_ROLES = select(User, *_held(User.id), _has_draft()).where(User.ope
 
 # PostgreSQL: the follower recorded on first contact, or found, with their roles, in one statement.
 # The insert does nothing (and writes nothing) for a known openid; a new row holds no binding yet.
-# Only the columns a message needs come back (each column costs the driver a description), the
-# bound roles as one bit each (BOUND_ROLES' order); the rest of the user loads if a handler asks.
+# Only what a message needs comes back, as one JSON array (the driver and SQLAlchemy describe each
+# column of each result, which costs more than the values): the bound roles as one bit each
+# (BOUND_ROLES' order), times as ISO text. The rest of the user loads if a handler asks.
 def _found_or_new() -> TextClause:
     users = User.__tablename__
     # Parenthesised: PostgreSQL gives << and | the same precedence, left to right.
@@ -48,8 +49,9 @@ def _found_or_new() -> TextClause:
         f"WITH new_user AS (INSERT INTO {users} (openid, subscribed, last_message_at, created_at) "
         f"VALUES (:openid, :follows, :now, :now) ON CONFLICT (openid) DO NOTHING "
         f"RETURNING id, subscribed, last_message_at) "
-        f"SELECT id, subscribed, last_message_at, 0, false FROM new_user "
-        f"UNION ALL SELECT id, subscribed, last_message_at, {bits}, {draft} FROM {users} WHERE openid = :openid")
+        f"SELECT json_build_array(id, subscribed, last_message_at, 0, false) FROM new_user "
+        f"UNION ALL SELECT json_build_array(id, subscribed, last_message_at, {bits}, {draft}) "
+        f"FROM {users} WHERE openid = :openid")
 
 
 FOUND_OR_NEW = _found_or_new()
@@ -85,8 +87,8 @@ def _found_or_new_postgresql(session: Session, openid: str, now: dt.datetime,
     row = run_driver_sql(session, FOUND_OR_NEW, {"openid": openid, "now": stored_utc(now), "follows": follows})
     if row is None:
         return None
-    user_id, subscribed, last_message_at, bits, has_draft = row
-    user = User(id=user_id, openid=openid, subscribed=subscribed, last_message_at=aware_utc(last_message_at))
+    user_id, subscribed, last_message_at, bits, has_draft = row[0]
+    user = User(id=user_id, openid=openid, subscribed=subscribed, last_message_at=json_utc(last_message_at))
     make_transient_to_detached(user)  # as loaded: no pending changes; the other columns load on use
     session.add(user)
     return user, [bool(bits >> i & 1) for i in range(len(BOUND_ROLES))], bool(has_draft)
