@@ -9,14 +9,13 @@ import time
 from collections.abc import Callable
 
 import pytest
-import redis
 from flask import Flask
 from sqlalchemy import select
 
 from bot.console.pages import db as console_db
 from bot.read_cache import Channel, ReadCache, TimedCache
 from bot.services import Services
-from bot.store import Store
+from bot.store import Store, connect
 from bot.wechat.simulator import Simulator, flask_transport
 from core.settings import Settings
 from core.settings_loader import SettingsError
@@ -216,7 +215,7 @@ def test_with_the_store_down_nothing_is_reused(app_factory: Callable[[Settings],
     clock.set(at("2017-11-12 09:00"))
     app = app_factory(settings_factory())
     services: Services = app.extensions["youthvoice"]
-    services.read_cache.channel = Channel(Store(redis.Redis(port=1, socket_connect_timeout=0.2)))
+    services.read_cache.channel = Channel(Store(connect("redis://127.0.0.1:1/0", 0.2)))  # nothing listens
     sim = _sim(app, clock)
     for _ in range(2):
         assert "您可以发送以下文字" in sim.text("o_down", "帮助")[1]
