@@ -130,15 +130,15 @@ class Server:
 BACKENDS = ("postgres", "redis-server")
 
 
-def backends_cpu_seconds() -> float:
-    """User + system CPU so far of every PostgreSQL and Redis process on the machine (the
-    database's and the store's share of a case; nothing else loads them during one)."""
-    total = 0.0
+def backends_cpu_seconds() -> dict[str, float]:
+    """User + system CPU so far of the PostgreSQL and of the Redis processes on the machine, by
+    name (their share of a case; nothing else loads them during one)."""
+    total = dict.fromkeys(BACKENDS, 0.0)
     for stat in Path("/proc").glob("[0-9]*/stat"):
         with contextlib.suppress(OSError):
-            text = stat.read_text()
-            if text.split("(", 1)[1].rsplit(")", 1)[0] in BACKENDS:
-                total += _cpu(int(stat.parent.name))
+            name = stat.read_text().split("(", 1)[1].rsplit(")", 1)[0]
+            if name in total:
+                total[name] += _cpu(int(stat.parent.name))
     return total
 
 

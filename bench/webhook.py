@@ -50,7 +50,8 @@ class Case:
     run: loadgen.Run = dataclasses.field(default_factory=loadgen.Run)
     offset: int = 0                      # requests sent by earlier rounds (new voters, new MsgIds)
     cpu: float = 0.0
-    backend_cpu: float = 0.0             # PostgreSQL's and Redis's CPU during the case
+    db_cpu: float = 0.0                  # PostgreSQL's CPU during the case
+    redis_cpu: float = 0.0               # Redis's CPU during the case
     rounds: list[float] = dataclasses.field(default_factory=list)   # req/s of each round
 
 
@@ -114,7 +115,9 @@ def measure(case: Case, args: argparse.Namespace) -> None:
     run = asyncio.run(loadgen.closed_loop(case.server.port, lambda i: pool[i], classify,
                                           args.connections, args.seconds, bound))
     case.cpu += case.server.cpu_seconds() - before
-    case.backend_cpu += stack.backends_cpu_seconds() - backends
+    after = stack.backends_cpu_seconds()
+    case.db_cpu += after["postgres"] - backends["postgres"]
+    case.redis_cpu += after["redis-server"] - backends["redis-server"]
     case.offset += max(run.by_index, default=-1) + 1
     case.rounds.append(run.rate())
     total = case.run
@@ -161,14 +164,14 @@ def report(cases: list[Case], voting: votes.Voting, warm: tuple[int, int], datab
     """Print the table and the marks; True when every mark passes."""
     by_name = {c.name: c for c in cases}
     print(f"\n{'case':<20}{'answers':>9}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
-          f"{'CPU ms/req':>12}{'DB+Redis':>10}{'ratio':>8}")
+          f"{'CPU ms/req':>12}{'PG':>7}{'Redis':>7}{'ratio':>8}")
     for c in cases:
         r = c.run
         bad = r.errors + sum(n for label, n in r.labels.items() if label != "ok")
         figure = f"{ratio(by_name, c.name):>8.2f}" if c.peer else f"{'':>8}"
         print(f"{c.name:<20}{r.answered:>9}{r.rate():>9.0f}{r.percentile(0.5) * 1000:>9.1f}"
               f"{r.percentile(0.99) * 1000:>9.1f}{bad:>8}{c.cpu / max(1, r.answered) * 1000:>12.2f}"
-              f"{c.backend_cpu / max(1, r.answered) * 1000:>10.2f}{figure}")
+              f"{c.db_cpu / max(1, r.answered) * 1000:>7.2f}{c.redis_cpu / max(1, r.answered) * 1000:>7.2f}{figure}")
     return print_marks(by_name, voting, warm, database_url, connections)
 
 
