@@ -164,7 +164,7 @@ def _public_answer(handler: Handler, msg: Incoming, ctx: Ctx) -> Reply | None:
         reply = handler(msg, ctx)
         computed, now = reply, ctx.now
         ctx.after_commit.append(lambda: cache.remember_answer(key, computed, now))
-    return reply  # type: ignore[return-value]
+    return reply
 
 
 # Events only a follower can cause (menu taps, scans, location); an unfollow, a template's

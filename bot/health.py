@@ -18,21 +18,19 @@ def head_revisions() -> frozenset[str]:
 
 def database_state(db: Database) -> str:
     """"ok", "down" (no answer) or "not_migrated" (no schema, or not at the newest migration)."""
-    try:
-        current = _current_heads(db)
-    except DBAPIError as exc:
-        if not exc.connection_invalidated:
-            return "down"
-        # A restarted server: the pool has just dropped its dead connections; ask a new one.
-        try:
-            current = _current_heads(db)
-        except Exception:  # noqa: BLE001 - any failure to read means "down" for a health check
-            return "down"
-    except Exception:  # noqa: BLE001 - any failure to read means "down" for a health check
+    current = _current_heads(db, again=True)
+    if current is None:
         return "down"
     return "ok" if current == head_revisions() else "not_migrated"
 
 
-def _current_heads(db: Database) -> frozenset[str]:
-    with db.engine.connect() as conn:
-        return frozenset(MigrationContext.configure(conn).get_current_heads())
+def _current_heads(db: Database, again: bool) -> frozenset[str] | None:
+    """The database's migration heads; None when it does not answer."""
+    try:
+        with db.engine.connect() as conn:
+            return frozenset(MigrationContext.configure(conn).get_current_heads())
+    except DBAPIError as exc:
+        # A restarted server: the pool has just dropped its dead connections; ask a new one once.
+        return _current_heads(db, again=False) if again and exc.connection_invalidated else None
+    except Exception:  # noqa: BLE001 - any failure to read means "down" for a health check
+        return None

@@ -34,6 +34,7 @@ from typing import Any, Generic, TypeVar
 from redis.exceptions import RedisError
 from sqlalchemy import inspect as sa_inspect
 
+from bot.context import Reply
 from bot.store import Store, StoreUnavailable
 from models.accounts import Role, User
 
@@ -176,7 +177,7 @@ class ReadCache:
 
     def __init__(self, follower_seconds: float, answer_seconds: float, store: Store) -> None:
         self.followers: TimedCache[KnownFollower] = TimedCache(follower_seconds, self.FOLLOWERS)
-        self.answers: TimedCache[object] = TimedCache(answer_seconds, self.ANSWERS)
+        self.answers: TimedCache[Reply] = TimedCache(answer_seconds, self.ANSWERS)
         self.channel = Channel(store)
         self.usable = False
         self._heard_at = 0.0
@@ -212,13 +213,13 @@ class ReadCache:
         if self.usable:
             self.followers.put(openid, found, now)
 
-    def answer(self, key: Hashable, now: dt.datetime) -> object | None:
+    def answer(self, key: Hashable, now: dt.datetime) -> Reply | None:
         """A public reply computed a moment ago, if this worker may reuse it."""
         return self.answers.get(key, now) if self.usable else None
 
-    def remember_answer(self, key: Hashable, reply: object, now: dt.datetime) -> None:
-        """Keep a public reply."""
-        if self.usable:
+    def remember_answer(self, key: Hashable, reply: Reply | None, now: dt.datetime) -> None:
+        """Keep a public reply (no reply is not kept: it is computed again)."""
+        if self.usable and reply is not None:
             self.answers.put(key, reply, now)
 
     def clear(self) -> None:
