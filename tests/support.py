@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -13,6 +14,9 @@ from core.settings import EXAMPLE_CONFIG, Settings, merge, read_toml, settings_f
 from models import Base
 from models.accounts import User, get_or_create_user
 from models.orgs import OrgAdmin, Organisation, OrgKind, add_org
+
+if TYPE_CHECKING:  # the helpers for models alone load no part of the bot
+    from bot.read_cache import ReadCache
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 TEST_TOKEN = "testtoken"
@@ -88,3 +92,19 @@ def create_org(session: Session, name: str = "石龙团委", town: str = "石龙
         session.add(OrgAdmin(org_id=org.id, user_id=create_user(session, openid).id))
     session.flush()
     return org
+
+
+def settle_channel(cache: ReadCache, seconds: float = 2.0) -> None:
+    """Wait until everything said on the worker's read-cache channel so far has reached it.
+
+    Redis hands a PUBLISH to the subscribers as it answers the publisher, so an earlier change may
+    land a moment after its reply; a budget counted then would depend on when. A marker said now
+    arrives after every earlier message, and what is heard meanwhile is thrown away: the caller
+    clears the cache next.
+    """
+    marker = f"settle-{uuid.uuid4().hex}"
+    cache.channel.say(marker)
+    until = time.monotonic() + seconds
+    while marker not in (cache.channel.hear() or []):
+        assert time.monotonic() < until, "the read-cache channel did not deliver the marker"
+        time.sleep(0.005)
