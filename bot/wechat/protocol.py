@@ -87,7 +87,8 @@ def decrypt(crypto: WeChatCrypto, body: bytes, token: str, msg_signature: str,
     if not same_digest(sign(token, timestamp, nonce, encrypted), msg_signature):
         raise Forbidden("msg_signature")
     try:
-        plain = crypto.decrypt_message(body, msg_signature, timestamp, nonce)
+        # The parsed fields, not the body: wechatpy would parse the envelope a second time.
+        plain = crypto.decrypt_message(fields, msg_signature, timestamp, nonce)
     except (InvalidAppIdException, InvalidSignatureException) as exc:
         raise Forbidden(type(exc).__name__) from exc
     except Exception as exc:
