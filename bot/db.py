@@ -80,12 +80,13 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        # Read-only replies on PostgreSQL: no BEGIN and no COMMIT round trip around their reads
-        # (a first contact's row and a touch still commit, each as its own statement).
-        reads = self.engine
+        # Read-only replies and votes on PostgreSQL: no BEGIN and no COMMIT round trip around
+        # their statements, each its own transaction (a first contact's row and a touch commit
+        # on their own; a vote is one statement). SQLite keeps its transactions.
+        single = self.engine
         if self.engine.dialect.name == "postgresql":
-            reads = self.engine.execution_options(isolation_level="AUTOCOMMIT")
-        self.read_sessions = sessionmaker(reads, expire_on_commit=False)
+            single = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self.autocommit_sessions = sessionmaker(single, expire_on_commit=False)
 
     @property
     def dialect(self) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import enum
 import logging
 import time
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from bot.store import Busy, StoreUnavailable
 from core.texts import t
 from handlers.accounts import touch, touch_due
 from models.accounts import Role, User
+from models.contest_votes import VoterNotRecorded
 from models.roles import follower_with_roles
 
 log = logging.getLogger(__name__)
@@ -50,26 +52,47 @@ class Outcome:
     final: bool
 
 
+class Mode(enum.Enum):
+    """How a message's statements run."""
+
+    READ = "read"            # a read-only reply, without the gate, in autocommit on PostgreSQL
+    ONE_STATEMENT = "one"    # a vote on PostgreSQL: autocommit, its sender recorded by its statement
+    WRITE = "write"          # anything else: one transaction
+
+
 def dispatch(services: Services, msg: Incoming, read_only: bool = False) -> Outcome | None:
-    """Route one message inside one transaction; the only broad except of the bot.
+    """Route one message and run it; the only broad except of the bot.
 
     `read_only`: the message came without the exactly-once gate; None (nothing done) when its
-    route is not a read-only reply after all (e.g. 帮助 inside a dialog), to pass the gate.
+    route is not a read-only reply after all (e.g. 帮助 inside a dialog), to pass the gate. A
+    vote on PostgreSQL is tried as one statement first; should its route be another (an open
+    dialog takes the words), nothing was written and it runs again in a transaction.
     """
     if read_only:
+        return _dispatch(services, msg, Mode.READ)
+    if services.db.dialect == "postgresql" and routing.may_be_one_statement(msg):
+        outcome = _dispatch(services, msg, Mode.ONE_STATEMENT)
+        if outcome is not None:
+            return outcome
+    return _dispatch(services, msg, Mode.WRITE)
+
+
+def _dispatch(services: Services, msg: Incoming, mode: Mode) -> Outcome | None:
+    """Route one message inside its session; None when the route does not suit `mode`."""
+    if mode is Mode.READ:
         services.read_cache.listen()
     else:
         services.read_cache.listen_now_and_then()
-    held = OnFirstUse(services.db.read_sessions if read_only else services.db.sessions)
+    held = OnFirstUse(services.db.sessions if mode is Mode.WRITE else services.db.autocommit_sessions)
     ctx: Ctx | None = None
     try:
-        ctx = _context(services, held.open, msg, read_only)
+        ctx = _context(services, held.open, msg, mode)
         handler = routing.route(msg, ctx)
-        if read_only and handler not in routing.READ_ONLY:
+        if not _suits(mode, handler):
             held.rollback()
             return None
-        reply = _public_answer(handler, msg, ctx) if read_only else handler(msg, ctx)
-        held.commit(read_only)
+        reply = _public_answer(handler, msg, ctx) if mode is Mode.READ else handler(msg, ctx)
+        held.commit(single=mode is not Mode.WRITE)
     except BotError as exc:
         held.rollback()
         return Outcome(Reply(text=exc.text), final=True)  # an expected answer; nothing written
@@ -77,16 +100,29 @@ def dispatch(services: Services, msg: Incoming, read_only: bool = False) -> Outc
         held.rollback()
         log.warning("dispatch: the store is unavailable", exc_info=True)
         return Outcome(Reply(text=t("error.busy")), final=False)
+    except VoterNotRecorded:
+        held.rollback()
+        log.info("dispatch: a first vote met the voter's first other message; the retry counts it")
+        return Outcome(Reply(text=t("error.busy")), final=False)
     except Exception:
         held.rollback()
         log.exception("dispatch: handler failed")
         return Outcome(Reply(text=t("error.generic")), final=False)
     finally:
         held.close()
-    if not read_only:
+    if mode is not Mode.READ:
         services.read_cache.wrote(msg.openid)
     _run_after_commit(ctx)
     return Outcome(reply, final=True)
+
+
+def _suits(mode: Mode, handler: Handler) -> bool:
+    """Whether the routed handler may run in this mode."""
+    if mode is Mode.READ:
+        return handler in routing.READ_ONLY
+    if mode is Mode.ONE_STATEMENT:
+        return handler in routing.ONE_STATEMENT
+    return True
 
 
 class OnFirstUse:
@@ -102,10 +138,10 @@ class OnFirstUse:
             self.session = self.factory()
         return self.session
 
-    def commit(self, read_only: bool) -> None:
-        """Commit; a read-only reply commits only what it wrote (a touch), else nothing."""
+    def commit(self, single: bool) -> None:
+        """Commit; in autocommit (`single`) only what is left to write (a touch), else nothing."""
         s = self.session
-        if s is not None and (not read_only or s.in_transaction() or s.dirty or s.new):
+        if s is not None and (not single or s.in_transaction() or s.dirty or s.new):
             s.commit()
 
     def rollback(self) -> None:
@@ -119,29 +155,30 @@ class OnFirstUse:
             self.session.close()
 
 
-def _context(services: Services, opener: Callable[[], Session], msg: Incoming, read_only: bool = False) -> Ctx:
+def _context(services: Services, opener: Callable[[], Session], msg: Incoming, mode: Mode) -> Ctx:
     """Load the follower and their roles for this message (a read-only reply may reuse what
-    this worker read of them a moment ago: bot/read_cache.py)."""
+    this worker read of them a moment ago: bot/read_cache.py; a vote leaves a never-seen
+    sender to its statement)."""
     admins, now, follows = services.settings.admins.openids, services.now(), proves_following(msg)
     accounts = services.settings.accounts
     interval = dt.timedelta(seconds=accounts.touch_interval_seconds)
-    known = services.read_cache.follower(msg.openid, now) if read_only else None
+    known = services.read_cache.follower(msg.openid, now) if mode is Mode.READ else None
     if known is not None and not touch_due(known.user, now, interval):
         return _ctx(services, opener, known.user, known.roles, now, has_draft=False)
-    session = opener()
+    session, record = opener(), mode is not Mode.ONE_STATEMENT
     try:
-        user, roles, has_draft = follower_with_roles(session, msg.openid, admins, now, follows)
+        user, roles, has_draft = follower_with_roles(session, msg.openid, admins, now, follows, record)
     except DBAPIError as exc:
         if not exc.connection_invalidated:
             raise
         # A restarted server: the pool has dropped its old connections. Nothing ran yet.
         log.warning("dispatch: the database connection was lost; retrying on a new one")
         session.rollback()
-        user, roles, has_draft = follower_with_roles(session, msg.openid, admins, now, follows)
+        user, roles, has_draft = follower_with_roles(session, msg.openid, admins, now, follows, record)
     if msg.type != "event":
         touch(user, now, interval)
     ctx = _ctx(services, opener, user, roles, now, has_draft)
-    if read_only and user.subscribed and not has_draft:
+    if mode is Mode.READ and user.subscribed and not has_draft:
         found = KnownFollower(detached_copy(user), roles)  # copied now: the session closes first
         ctx.after_commit.append(lambda: services.read_cache.remember_follower(msg.openid, found, now))
     return ctx

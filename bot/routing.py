@@ -180,6 +180,18 @@ TABLE = table(DIALOGS, ENTRIES)
 MENTIONING: dict[Handler, bool] = {handler: False for _, handler in KEYWORDS} | {accounts.help: True}
 
 
+# Handlers whose every write is one statement on PostgreSQL (the vote: models/contest_votes.py):
+# their message runs in autocommit, with no BEGIN and no COMMIT, and a sender never seen is
+# recorded by that statement rather than before it.
+ONE_STATEMENT = frozenset({contest.vote})
+
+
+def may_be_one_statement(msg: Incoming) -> bool:
+    """Whether the message has the words of a one-statement handler (a vote); its route decides,
+    once the user is known (a dialog may be open)."""
+    return contest.is_vote(msg, None)  # type: ignore[arg-type]
+
+
 def may_be_read_only(msg: Incoming) -> bool:
     """Whether the message is one of the read-only replies' words or keys (their predicates
     look at the message alone); its route decides, once the user is known (a dialog may be open)."""

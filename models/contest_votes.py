@@ -12,20 +12,26 @@ PostgreSQL makes of an updated row (EvalPlanQual) then finds it and the vote is 
 after a void the counter is raised from the recounted value. Elsewhere the same steps run one
 statement each under SQLite's single writer lock.
 
-A refused vote may have raised a quota row: the caller rolls the transaction back on VoteRefused
-(the message path and `Database.session` both do). Quota rows never go down: a voided vote still
-used its quota.
+On PostgreSQL the message path runs that statement on its own, in autocommit: no BEGIN and no
+COMMIT, and a voter never seen is recorded by the same statement. A quota rule that refuses the
+vote after its counters were raised makes the statement fail (contest_vote_refused(), SQLSTATE
+YV001: migration 0020), so nothing of it is kept, and a read of the counters then says which rule
+it was. Inside a caller's transaction the statement runs under a savepoint for the same reason.
+On SQLite a refused vote may have raised a quota row: the caller rolls the transaction back on
+VoteRefused (the message path and `Database.session` both do). Quota rows never go down: a voided
+vote still used its quota.
 """
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 from enum import StrEnum
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ForeignKey, Index, String, case, func, insert, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.settings import ContestSettings
@@ -206,12 +212,19 @@ def cast_vote(session: Session, user: User, number: int, now: dt.datetime, c: Co
     return _cast_step_by_step(session, user, number, now, day, rules, tz, follower)
 
 
-# One round trip: the contest's shared lock, the round, the entry, the blacklist, both quota
-# upserts, the vote, the counter and the standing. The upserts' RETURNING values are read under
-# their row locks (exact). Every write depends on `ok`, which reads the lock: nothing is written
-# before the lock is held (so no row lock is held while waiting for it: no deadlock with a void).
+# One round trip: the contest's shared lock, the voter recorded when never seen, the round, the
+# entry, the blacklist, both quota upserts, the vote, the counter and the standing. The upserts'
+# RETURNING values are read under their row locks (exact). Every write depends on `ok`, which reads
+# the lock: nothing is written before the lock is held (so no row lock is held while waiting for
+# it: no deadlock with a void). The last column fails the statement when the counters were raised
+# but the vote was refused or found ended: nothing of it is kept.
 CAST = text("""
 WITH lk AS (SELECT pg_advisory_xact_lock_shared(:lock_key)),
+nu AS (
+  INSERT INTO users (openid, subscribed, last_message_at, created_at)
+  SELECT :openid, :subscribed, :now, :now WHERE CAST(:user_id AS integer) IS NULL
+  ON CONFLICT (openid) DO NOTHING RETURNING id),
+u AS (SELECT COALESCE(CAST(:user_id AS integer), (SELECT id FROM nu)) AS id),
 r AS (
   SELECT id, month, state, opens_at, closes_at FROM contest_rounds
   WHERE month <= :month AND state <> 'shortlisting' ORDER BY month DESC LIMIT 1),
@@ -221,26 +234,26 @@ e AS (
   WHERE contest_entries.number = :number),
 bl AS (SELECT EXISTS (SELECT 1 FROM contest_blacklist WHERE openid = :openid) AS listed),
 ok AS (
-  SELECT e.* FROM lk, e, r, bl
+  SELECT e.*, u.id AS user_id FROM lk, e, r, bl, u
   WHERE r.state = 'voting' AND :now >= r.opens_at AND :now < r.closes_at AND NOT bl.listed
-    AND CAST(:follower AS boolean)),
+    AND CAST(:follower AS boolean) AND u.id IS NOT NULL),
 vq AS (
   INSERT INTO contest_voter_quota AS q (user_id, day, today, last_at, prev_at)
-  SELECT :user_id, :day, 1, :now, NULL FROM ok
+  SELECT ok.user_id, :day, 1, :now, NULL FROM ok
   ON CONFLICT (user_id) DO UPDATE SET
     today = CASE WHEN q.day = excluded.day THEN q.today + 1 ELSE 1 END, day = excluded.day,
     prev_at = q.last_at, last_at = GREATEST(q.last_at, excluded.last_at)
   RETURNING q.today, q.prev_at),
 eq AS (
   INSERT INTO contest_entry_quota AS q (user_id, entry_id, day, today, total)
-  SELECT :user_id, ok.id, :day, 1, 1 FROM ok
+  SELECT ok.user_id, ok.id, :day, 1, 1 FROM ok
   ON CONFLICT (user_id, entry_id) DO UPDATE SET
     today = CASE WHEN q.day = excluded.day THEN q.today + 1 ELSE 1 END, day = excluded.day,
     total = q.total + 1
   RETURNING q.today, q.total),
 v AS (
   INSERT INTO contest_votes (round_id, entry_id, user_id, openid, cast_at, day, status)
-  SELECT ok.round_id, ok.id, :user_id, :openid, :now, :day, 'valid' FROM ok, vq, eq
+  SELECT ok.round_id, ok.id, ok.user_id, :openid, :now, :day, 'valid' FROM ok, vq, eq
   WHERE vq.today <= :per_day AND eq.today <= :per_entry_day
     AND (:per_round = 0 OR eq.total <= :per_round)
     AND (vq.prev_at IS NULL OR vq.prev_at <= :rate_since)
@@ -251,23 +264,59 @@ c AS (
   RETURNING contest_entries.valid_votes)
 SELECT json_build_array(
        r.id, r.month, r.state, r.opens_at, r.closes_at, e.id, e.number, e.name, bl.listed,
-       vq.today, vq.prev_at, eq.today, eq.total, v.id, c.valid_votes,
+       vq.today, v.id, c.valid_votes, u.id,
        CASE WHEN e.id IS NULL AND r.id IS NOT NULL
             THEN (SELECT count(*) FROM contest_entries WHERE round_id = r.id) END,
        (SELECT array_agg(o.valid_votes) FROM contest_entries o
-        WHERE o.round_id = r.id AND o.id <> e.id))
-FROM (SELECT 1) AS one LEFT JOIN r ON true LEFT JOIN e ON true LEFT JOIN bl ON true
+        WHERE o.round_id = r.id AND o.id <> e.id),
+       CASE WHEN vq.today IS NOT NULL AND c.valid_votes IS NULL THEN contest_vote_refused() END)
+FROM (SELECT 1) AS one LEFT JOIN r ON true LEFT JOIN e ON true LEFT JOIN bl ON true LEFT JOIN u ON true
   LEFT JOIN vq ON true LEFT JOIN eq ON true LEFT JOIN v ON true LEFT JOIN c ON true
 """)
+REFUSED_SQLSTATE = "YV001"  # raised by contest_vote_refused() (migration 0020)
+
+# After CAST failed with REFUSED_SQLSTATE (nothing of it kept): what the voter had used, to say
+# which rule refused it (the voter's lock keeps their counters as they were), and the round's month.
+USAGE = text("""
+WITH r AS (
+  SELECT id, month FROM contest_rounds
+  WHERE month <= :month AND state <> 'shortlisting' ORDER BY month DESC LIMIT 1),
+e AS (SELECT contest_entries.id FROM contest_entries JOIN r ON contest_entries.round_id = r.id
+      WHERE contest_entries.number = :number)
+SELECT json_build_array(r.month, vq.day, vq.today, vq.last_at, eq.day, eq.today, eq.total)
+FROM (SELECT 1) AS one LEFT JOIN r ON true LEFT JOIN e ON true
+  LEFT JOIN contest_voter_quota vq ON vq.user_id = :user_id
+  LEFT JOIN contest_entry_quota eq ON eq.user_id = :user_id AND eq.entry_id = e.id
+""")
+
+
+class _Refused(Exception):
+    """CAST failed on purpose: a quota rule refused the vote, or the round ended meanwhile."""
+
+
+class VoterNotRecorded(Exception):
+    """A never-seen voter was being recorded by another message at the same moment: nothing was
+    done, and WeChat's retry (which finds them) counts the vote."""
 
 
 def _run(session: Session, params: dict[str, Any]) -> list[Any]:
     """Run CAST as the driver's SQL; the parameters are already in the columns' stored forms.
 
     Its one row is one JSON array (the driver and SQLAlchemy describe every column of every
-    result, which cost more than the 17 values themselves); times come back as ISO text.
+    result, which cost more than the 17 values themselves); times come back as ISO text. In
+    autocommit the statement is its own transaction; inside the caller's, a savepoint keeps a
+    refusal from aborting it.
     """
-    row = run_driver_sql(session, CAST, params)
+    try:
+        if getattr(session.connection().connection.driver_connection, "autocommit", False):
+            row = run_driver_sql(session, CAST, params)
+        else:
+            with session.begin_nested():
+                row = run_driver_sql(session, CAST, params)
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) == REFUSED_SQLSTATE:
+            raise _Refused() from None
+        raise
     assert row is not None  # the statement always returns its one row
     values: list[Any] = row[0]
     return values
@@ -275,31 +324,46 @@ def _run(session: Session, params: dict[str, Any]) -> list[Any]:
 
 def _cast_in_one_statement(session: Session, user: User, number: int, now: dt.datetime,
                            day: dt.date, rules: VoteRules, tz: ZoneInfo, follower: bool) -> Cast:
-    """PostgreSQL: the whole vote in one statement; a refusal is explained from what it returned."""
+    """PostgreSQL: the whole vote in one statement; a refusal is explained from what it returned,
+    or, when it undid itself, from the counters."""
     params = {"lock_key": CONTEST_LOCK, "month": month_of(now, tz), "number": number,
               "openid": user.openid, "now": stored_utc(now), "follower": follower, "user_id": user.id,
-              "day": day, "per_day": rules.per_day, "per_entry_day": rules.per_entry_per_day,
-              "per_round": rules.per_entry_per_round,
+              "subscribed": bool(user.subscribed), "day": day, "per_day": rules.per_day,
+              "per_entry_day": rules.per_entry_per_day, "per_round": rules.per_entry_per_round,
               "rate_since": stored_utc(now - dt.timedelta(seconds=rules.min_seconds))}
-    (round_id, month, state, opens, closes, entry_id, num, name, listed, v_today, prev_at,
-     e_today, e_total, vote_id, votes, count, others) = _run(session, params)
+    try:
+        (round_id, month, state, opens, closes, entry_id, num, name, listed, v_today, vote_id,
+         votes, user_id, count, others, _) = _run(session, params)
+    except _Refused:
+        _explain(session, user.id, params, rules, now, day)
     if round_id is None:
         raise VoteRefused(Refusal.NO_ROUND)
     _check_window(state, json_utc(opens), json_utc(closes), month, now, tz)
     if entry_id is None:
         raise VoteRefused(Refusal.NO_SUCH_ENTRY, number=number, count=count)
     _check_voter(bool(listed), follower)
-    if vote_id is not None and votes is None:  # it waited for the close: see the module's docstring
-        raise VoteRefused(Refusal.ENDED, month=month)
-    if votes is None:
-        # The quota upserts ran (the transaction is rolled back); say which rule stopped it.
-        prev = json_utc(prev_at)
-        usage = Usage(v_today - 1, e_today - 1, e_total - 1,
-                      None if prev is None else (now - prev).total_seconds())
-        _refuse(rules, usage)
+    if user_id is None:
+        raise VoterNotRecorded(user.openid)
+    assert vote_id is not None and votes is not None  # otherwise the statement failed on purpose
     rank, tied, gap, lead = standing(votes, list(others or []))
     return Cast(vote_id, entry_id, num, name, month, rules.per_day - v_today, votes, rank, tied,
                 gap, lead)
+
+
+def _explain(session: Session, user_id: int | None, params: dict[str, Any], rules: VoteRules,
+             now: dt.datetime, day: dt.date) -> NoReturn:
+    """Raise the rule that refused a vote whose statement undid itself (or: it ended meanwhile)."""
+    row = run_driver_sql(session, USAGE, {"month": params["month"], "number": params["number"],
+                                          "user_id": user_id})
+    assert row is not None  # one row, always
+    month, v_day, v_today, last_at, e_day, e_today, e_total = row[0]
+    last = json_utc(last_at)
+    usage = Usage(v_today if v_day == day.isoformat() else 0, e_today if e_day == day.isoformat() else 0,
+                  e_total or 0, None if last is None else (now - last).total_seconds())
+    broken = refusal(rules, usage)
+    if broken is None:  # within every quota: the round ended while the vote waited for its lock
+        raise VoteRefused(Refusal.ENDED, month=month)
+    raise VoteRefused(broken, **refusal_details(broken, rules, usage))
 
 
 def _check_window(state: str, opens: dt.datetime | None, closes: dt.datetime | None, month: str,
@@ -400,5 +464,5 @@ def is_blacklisted(session: Session, openid: str) -> bool:
 
 
 __all__ = ["Blacklisted", "Cast", "EntryQuota", "Refusal", "Usage", "Vote", "VoteRefused", "VoteRules",
-           "VoteStatus", "VoterQuota", "cast_vote", "is_blacklisted", "refusal", "refusal_details",
+           "VoteStatus", "VoterNotRecorded", "VoterQuota", "cast_vote", "is_blacklisted", "refusal", "refusal_details",
            "standing"]

@@ -22,17 +22,23 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db import make_engine
 from bot.services import Services
 from core.settings import Settings
+from models.accounts import User
 from models.contest import board, close_round, vote
 from models.contest_rank import tally
 from models.contest_rounds import Entry, Round
-from models.contest_votes import Vote, VoteRefused, VoteStatus
+from models.contest_votes import EntryQuota, Vote, VoteRefused, VoterQuota, VoteStatus
 from tests.support import create_user
 from tests.support_contest import at, create_round
 
 FAST = {"min_seconds_between_votes": 0.0, "burst_min_votes": 100000}
 
 
-def session_factory(url: str, threads: int) -> sessionmaker[Session]:
+# How the vote's statement runs on PostgreSQL: inside the caller's transaction (under a
+# savepoint), or on its own in autocommit, as the message path runs it.
+MODES = ("transaction", "autocommit")
+
+
+def session_factory(url: str, threads: int, mode: str = "transaction") -> sessionmaker[Session]:
     """Sessions on an engine with a connection for each thread (the app's pool is for requests).
 
     SQLite has one writer at a time: threads queue for it, longer than a request would wait.
@@ -43,7 +49,13 @@ def session_factory(url: str, threads: int) -> sessionmaker[Session]:
     engine = create_engine(parsed.set(drivername="postgresql+psycopg"), pool_size=threads,
                            max_overflow=0, pool_timeout=60,
                            connect_args={"options": "-c lock_timeout=20000"})
+    if mode == "autocommit":
+        return sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def _user_id(s: Session, openid: str) -> int | None:
+    return s.scalar(select(User.id).where(User.openid == openid))
 
 
 def attempt(sessions: sessionmaker[Session], services: Services, openid: str, number: int,
@@ -72,9 +84,10 @@ def fast(app_factory: Callable[[Settings], Flask], settings_factory: Callable[..
     return services
 
 
-def test_100_simultaneous_votes_by_one_user(fast: Services) -> None:
+@pytest.mark.parametrize("mode", MODES)
+def test_100_simultaneous_votes_by_one_user(fast: Services, mode: str) -> None:
     """100 votes released at once for 5 projects: exactly 3 count, one per project at most."""
-    sessions = session_factory(fast.settings.database.url, 25)
+    sessions = session_factory(fast.settings.database.url, 25, mode)
     gate = threading.Barrier(100)
     results: list[bool] = []
 
@@ -90,7 +103,10 @@ def test_100_simultaneous_votes_by_one_user(fast: Services) -> None:
     assert len(results) == 100 and results.count(True) == 3
     with fast.db.session() as s:
         rows = s.execute(select(Vote.entry_id, func.count()).group_by(Vote.entry_id)).all()
+        quota = s.execute(select(VoterQuota.today).where(VoterQuota.user_id == _user_id(s, "o_0"))).scalar()
+        entry_quotas = s.execute(select(EntryQuota.today)).scalars().all()
     assert sum(c for _, c in rows) == 3 and all(c == 1 for _, c in rows)
+    assert quota == 3 and sorted(entry_quotas) == [1, 1, 1]  # no refused vote left a raised counter
 
 
 def test_thousands_of_votes_agree_everywhere(fast: Services) -> None:
@@ -128,9 +144,10 @@ def test_thousands_of_votes_agree_everywhere(fast: Services) -> None:
     assert {s.number: s.votes for s in results.standings} == sql
 
 
-def test_votes_racing_the_close(fast: Services) -> None:
+@pytest.mark.parametrize("mode", MODES)
+def test_votes_racing_the_close(fast: Services, mode: str) -> None:
     """Votes racing a close are either in the frozen file or refused: none is counted after it."""
-    sessions = session_factory(fast.settings.database.url, 9)
+    sessions = session_factory(fast.settings.database.url, 9, mode)
     outcomes: list[bool] = []
 
     def voter(u: int) -> None:
@@ -148,14 +165,15 @@ def test_votes_racing_the_close(fast: Services) -> None:
     assert valid == sum(s.votes for s in results.standings) == outcomes.count(True) == counters
 
 
-def test_a_vote_that_waited_for_the_close_is_refused(fast: Services) -> None:
+@pytest.mark.parametrize("mode", MODES)
+def test_a_vote_that_waited_for_the_close_is_refused(fast: Services, mode: str) -> None:
     """A vote arriving while the close holds the contest's lock waits, then is refused as ended
     and leaves nothing behind (PostgreSQL: the vote's statement is older than the close)."""
     if fast.db.dialect != "postgresql":
         pytest.skip("SQLite's single writer lock serialises the vote behind the close")
-    sessions = session_factory(fast.settings.database.url, 2)
+    sessions = session_factory(fast.settings.database.url, 2, mode)
     outcome: list[object] = []
-    closing = sessions()
+    closing = session_factory(fast.settings.database.url, 1)()  # the close is one transaction
     closing.begin()
     results = close_round(closing, "2017-11", fast.settings.contest, at("2017-11-05 10:00"), "test")
 
@@ -182,3 +200,4 @@ def test_a_vote_that_waited_for_the_close_is_refused(fast: Services) -> None:
     with fast.db.session() as s:
         assert s.scalar(select(func.count(Vote.id))) == 0
         assert s.scalar(select(func.sum(Entry.valid_votes))) == 0
+        assert s.scalar(select(func.count()).select_from(VoterQuota)) == 0  # its counters undone too
