@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
             confirmed = {i for i, label in run.by_index.items() if label == "ok"}
             lost = voting.check_after_retry(confirmed, drain_shed(bot, run), "overload")
         ok = report(run, rate, recovery, lost)
-    database.engine.dispose()
+    database.dispose()
     return 0 if ok else 1
 
 

@@ -56,11 +56,12 @@ class Counts:
 class Counter:
     """Counts SQL statements and transaction steps of an engine and Redis calls of a client."""
 
-    def __init__(self, engine: Any, client: Any) -> None:
+    def __init__(self, engines: tuple[Any, ...], client: Any) -> None:
         self.now = Counts()
-        event.listen(engine, "before_cursor_execute", self._statement)
-        for name in ("begin", "commit", "rollback"):
-            event.listen(engine, name, self._transaction)
+        for engine in engines:
+            event.listen(engine, "before_cursor_execute", self._statement)
+            for name in ("begin", "commit", "rollback"):
+                event.listen(engine, name, self._transaction)
         wrap_redis(client, self._redis)
 
     def _statement(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
@@ -142,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
 
         app = create_app()
         services = app.extensions["youthvoice"]
-        counter = Counter(services.db.engine, services.store.redis)
+        counter = Counter(services.db.engines, services.store.redis)
         client = app.test_client()
         paths = requests(not args.plain, voting)
         send = lambda make, i: _post(client, make(i))
@@ -163,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
             _cprofile(send, paths[args.path], offset + args.requests, args.requests, args.cprofile, args.sort)
         print(f"\nvotes in SQL: {voting.count()}")
         services.close()
-    database.engine.dispose()
+    database.dispose()
     return 0
 
 

@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         ok = report(args, fake, database, took, line)
     finally:
         server.stop()
-        database.engine.dispose()
+        database.dispose()
     return 0 if ok else 1
 
 

@@ -242,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
             for case in (cases if n % 2 == 0 else list(reversed(cases))):
                 measure(case, args)
         ok = report(cases, voting, warm, args.database_url, args.connections)
-    database.engine.dispose()
+    database.dispose()
     return 0 if ok else 1
 
 

@@ -39,7 +39,7 @@ class Services:
         if "api" in self.__dict__:
             self.api.close()
         self.read_cache.close()
-        self.db.engine.dispose()
+        self.db.dispose()
         self.store.redis.close()
 
     def late_reply(self, openid: str, reply: object, cause: str = "") -> None:

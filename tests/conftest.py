@@ -37,7 +37,7 @@ def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
     database.upgrade()
-    database.engine.dispose()
+    database.dispose()
     return url
 
 
@@ -70,7 +70,7 @@ def clean_backends(db_url: str, store_url: str) -> None:
     """Empty the test database and store before the test."""
     database = Database(db_url)
     reset_database(database.engine)
-    database.engine.dispose()
+    database.dispose()
     store = connect(store_url, 1.0)
     store.flushdb()
     store.close()

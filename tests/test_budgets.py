@@ -56,10 +56,11 @@ class Meter:
 
     def __init__(self, services: Services) -> None:
         self.now: Tally | None = None
-        event.listen(services.db.engine, "before_cursor_execute", self._statement)
-        if services.db.dialect == "postgresql":
-            for name in ("begin", "commit", "rollback"):
-                event.listen(services.db.engine, name, self._transaction)
+        for engine in services.db.engines:
+            event.listen(engine, "before_cursor_execute", self._statement)
+            if services.db.dialect == "postgresql":
+                for name in ("begin", "commit", "rollback"):
+                    event.listen(engine, name, self._transaction)
         client = services.store.redis
         execute, make_pipeline = client.execute_command, client.pipeline
 

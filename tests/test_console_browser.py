@@ -58,7 +58,7 @@ def server(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tu
     settings = make_settings(db_url, store_url, contest={"frozen_dir": str(frozen)})
     database = Database(db_url)
     reset_database(database.engine)
-    database.engine.dispose()
+    database.dispose()
     store = connect(store_url, 1.0)
     store.flushdb()
     store.close()

@@ -235,7 +235,8 @@ class Statements:
 
     def __init__(self, app: Flask) -> None:
         self.seen: list[str] = []
-        event.listen(app.extensions["youthvoice"].db.engine, "before_cursor_execute", self._record)
+        for engine in app.extensions["youthvoice"].db.engines:
+            event.listen(engine, "before_cursor_execute", self._record)
 
     def _record(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         if "dialog_drafts" in statement and " users" not in statement:

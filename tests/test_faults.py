@@ -63,7 +63,7 @@ def private_pg() -> Iterator[PrivatePostgres]:
         server.start()
         database = Database(server.url)
         database.upgrade()
-        database.engine.dispose()
+        database.dispose()
         yield server
     finally:
         server.remove()
@@ -97,7 +97,7 @@ def pg_up(private_pg: PrivatePostgres) -> PrivatePostgres:
     if not database.ping():
         private_pg.start()
     reset_database(database.engine)
-    database.engine.dispose()
+    database.dispose()
     return private_pg
 
 
@@ -260,7 +260,7 @@ def test_a_sender_killed_with_sigkill(pg_up: PrivatePostgres, redis_up: PrivateR
     assert states == {Status.SENT: messages}
     assert {c.body["client_msg_id"] for c in sends} == {f"fault.kill:{i}" for i in range(messages)}
     assert len({c.answer["msgid"] for c in sends}) == messages  # a resend is WeChat's no-op
-    database.engine.dispose()
+    database.dispose()
 
 
 def test_postgres_restarted_under_load_first_query_retried(app_factory: Callable[[Settings], Flask],

@@ -50,18 +50,20 @@ def run_sync(app: Flask, *args: str) -> Result:
 
 @contextmanager
 def count_statements(app: Flask) -> Iterator[list[str]]:
-    """The SQL statements the app's engine runs inside the block (an executemany counts once)."""
+    """The SQL statements the app's engines run inside the block (an executemany counts once)."""
     seen: list[str] = []
-    engine = app.extensions["youthvoice"].db.engine
+    engines = app.extensions["youthvoice"].db.engines
 
     def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         seen.append(statement.split(None, 1)[0])
 
-    event.listen(engine, "before_cursor_execute", record)
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", record)
     try:
         yield seen
     finally:
-        event.remove(engine, "before_cursor_execute", record)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", record)
 
 
 def users(app: Flask) -> dict[str, User]:

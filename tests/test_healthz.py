@@ -39,7 +39,7 @@ def test_a_database_behind_the_code_is_not_migrated(app_factory: Callable[[Setti
     assert _health(app)[1]["database"] == "not_migrated" and _health(app)[0] == 503
     with database.engine.begin() as conn:
         conn.execute(sa.text("UPDATE alembic_version SET version_num = :head"), {"head": head})
-    database.engine.dispose()
+    database.dispose()
     assert _health(app) == (200, {"status": "ok", "database": "ok", "redis": "ok"})
 
 
