@@ -1,7 +1,7 @@
 """The WSGI entry point: `gunicorn wsgi:app`, `flask --app wsgi ...`."""
 import sys
 
-from bot import create_app
+from bot.app import create_app
 from core.settings import SettingsError
 from core.texts import t
 

@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as tmp:
         config = stack.write_config(Path(tmp), args.database_url, args.redis_url, extra=votes.CONFIG)
         os.environ["YOUTHVOICE_CONFIG"] = str(config)
-        from bot import create_app
+        from bot.app import create_app
 
         app = create_app()
         services = app.extensions["youthvoice"]

@@ -103,7 +103,8 @@ def prepare(database: Database) -> Voting | None:
 
 def _open_round(database: Database) -> None:
     """Shortlist ENTRIES approved activities in this month's round, voting open today."""
-    from models.contest_rounds import explicit_window, month_of, shortlist
+    from models.contest_rounds import explicit_window, month_of
+    from models.contest_shortlist import shortlist
 
     now = dt.datetime.now(TZ)
     month = month_of(now, TZ)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from bot.db import Database
+from bot.push.late import queue_late_reply
 from bot.read_cache import ReadCache
 from bot.store import Store, connect
 from bot.wechat.api import WeChatClient
@@ -44,6 +45,4 @@ class Services:
 
     def late_reply(self, openid: str, reply: object, cause: str = "") -> None:
         """Queue a reply that missed WeChat's deadline as a customer-service message."""
-        from bot.push.late import queue_late_reply  # the push package imports this module
-
         queue_late_reply(self, openid, reply, cause)

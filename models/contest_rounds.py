@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, delete, func, select, text, update
+from sqlalchemy import ForeignKey, String, UniqueConstraint, select, text, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, utcnow
@@ -123,39 +123,6 @@ def candidates(session: Session, month: str) -> list[tuple[FilingItem, int]]:
             .where(FilingItem.review_state == ReviewState.APPROVED).order_by(FilingItem.id))
     rows = session.execute(stmt).all()
     return [(item, org) for item, org in rows if item.month == month and item.has(Intention.CONTEST)]
-
-
-def shortlist(session: Session, month: str, item_ids: Sequence[int], size: int,
-              window: tuple[dt.datetime, dt.datetime], now: dt.datetime) -> Round:
-    """Fix the showcase: the given activities, numbered 1..N in the order given."""
-    row = ensure_round(session, month)
-    _check_can_shortlist(session, row, item_ids, size)
-    pool = {item.id: (item, org) for item, org in candidates(session, month)}
-    missing = [i for i in item_ids if i not in pool]
-    if missing:
-        raise ContestError(f"这些活动不是 {month} 已审核通过的设计大赛申报：{', '.join(map(str, missing))}")
-    session.execute(delete(Entry).where(Entry.round_id == row.id))
-    for number, item_id in enumerate(item_ids, start=1):
-        item, org = pool[item_id]
-        session.add(Entry(round_id=row.id, number=number, item_id=item.id, org_id=org, name=item.name))
-    row.opens_at, row.closes_at = window
-    row.state, row.shortlisted_at = RoundState.VOTING, now
-    session.flush()
-    return row
-
-
-def _check_can_shortlist(session: Session, row: Round, item_ids: Sequence[int], size: int) -> None:
-    """Refuse a showcase that is empty, too big, repeated, or already voted on."""
-    from models.contest_votes import Vote  # votes refer to entries; imported late to keep layers
-
-    if not item_ids or len(item_ids) > size:
-        raise ContestError(f"入围项目数应为 1 至 {size} 个，实际 {len(item_ids)} 个")
-    if len(set(item_ids)) != len(item_ids):
-        raise ContestError("入围名单中有重复的活动")
-    if row.state in (RoundState.CLOSED, RoundState.ANNOUNCED):
-        raise ContestError(f"{row.month} 的大赛已结束，不能再修改入围名单")
-    if session.scalar(select(func.count(Vote.id)).where(Vote.round_id == row.id)):
-        raise ContestError(f"{row.month} 已有投票，不能再修改入围名单")
 
 
 def entries(session: Session, round_id: int) -> list[Entry]:

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import text
 
-from bot import create_app
+from bot.app import create_app
 from bot.db import Database
 from bot.services import Services
 from bot.store import connect

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.settings import Settings
-from models.contest_rounds import Round, default_window, explicit_window, shortlist
+from models.contest_rounds import Round, default_window, explicit_window
+from models.contest_shortlist import shortlist
 from models.filing import ActivityType, Filing, FilingItem, Intention, ReviewState
 from models.orgs import Organisation
 from tests.support import create_org, create_user

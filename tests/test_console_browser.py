@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from bot import create_app
+from bot.app import create_app
 from bot.db import Database
 from bot.services import Services
 from bot.store import connect

@@ -128,3 +128,36 @@ def test_imports_are_read_from_the_source(tmp_path: Path) -> None:
     known = {"models.accounts", "bot", "bot.store", "bot.services", "handlers", "handlers.contest",
              "scheduler", "scheduler.jobs"}
     assert module_imports(path, known) == {"models.accounts", "bot.store", "handlers.contest"}
+
+
+def lazy_imports(path: Path) -> list[str]:
+    """The project modules a file imports inside a function (where a cycle would hide)."""
+    found: list[str] = []
+    for fn in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(fn):
+            names = ([node.module or ""] if isinstance(node, ast.ImportFrom)
+                     else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            found += [f"{path.relative_to(ROOT)}:{node.lineno} {n}" for n in names
+                      if n.split(".")[0] in PACKAGES]
+    return found
+
+
+def test_no_project_module_is_imported_inside_a_function() -> None:
+    """Imports of the project's own modules sit at the top of their module, where the cycle
+    check sees them; third-party libraries may load late (alembic, fakeredis)."""
+    files = [p for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py")]
+    assert len(files) > 100
+    assert [hit for p in files for hit in lazy_imports(p)] == []
+
+
+def test_the_lazy_import_finder_finds_them(tmp_path: Path) -> None:
+    """The check itself: a project import in a function or method is found, a library's is not."""
+    path = ROOT / "tests" / f"_probe_{tmp_path.name}.py"
+    path.write_text("import models\ndef f():\n    import json\n    from models import accounts\n"
+                    "class C:\n    def m(self):\n        import bot.store\n", encoding="utf-8")
+    try:
+        assert [h.split(" ", 1)[1] for h in lazy_imports(path)] == ["models", "bot.store"]
+    finally:
+        path.unlink()

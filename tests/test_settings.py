@@ -75,7 +75,7 @@ def test_broken_toml_is_reported(tmp_path: Path) -> None:
 
 def test_flask_refuses_to_start_with_a_bad_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """create_app() with a bad settings file fails loudly, naming the key."""
-    from bot import create_app
+    from bot.app import create_app
 
     text = EXAMPLE_CONFIG.read_text(encoding="utf-8").replace('mode = "embedded"', 'mode = 3')
     (tmp_path / "c.toml").write_text(text, encoding="utf-8")

@@ -93,7 +93,7 @@ def test_a_template_of_the_operator_keeps_the_default_fields(tmp_path: Path, no_
 
 def test_minimal_file_builds_the_app(tmp_path: Path, no_env: None, db_url: str, store_url: str) -> None:
     """The app starts from the minimal file (on the test backends)."""
-    from bot import create_app
+    from bot.app import create_app
 
     (tmp_path / "config.toml").write_text(MINIMAL, encoding="utf-8")
     app = create_app(load_settings(tmp_path / "config.toml",

@@ -15,7 +15,7 @@ from models import contest
 from models.contest_close import check_closable, check_voidable, entry_of
 from models.contest_fraud import VoidScope, blacklist_add, blacklist_remove, void_votes
 from models.contest_rounds import ContestError, candidates, default_window, explicit_window
-from models.contest_rounds import shortlist as make_shortlist
+from models.contest_shortlist import shortlist as make_shortlist
 from models.sheets import ImportFailed
 
 

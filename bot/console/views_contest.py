@@ -34,7 +34,7 @@ from models.contest_rounds import (
     explicit_window,
     get_round,
 )
-from models.contest_rounds import shortlist as make_shortlist
+from models.contest_shortlist import shortlist as make_shortlist
 from models.contest_votes import Blacklisted
 from models.months import is_month
 from models.orgs import admin_openids
