@@ -28,8 +28,8 @@ from bot.store import Busy, StoreUnavailable
 from core.texts import t
 from handlers.accounts import touch, touch_due
 from models.accounts import Role, User
-from models.contest_votes import VoterNotRecorded
-from models.roles import follower_with_roles
+from models.contest_votes import DialogOpen, VoterNotRecorded
+from models.roles import follower_with_roles, unread_sender
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +100,9 @@ def _dispatch(services: Services, msg: Incoming, mode: Mode) -> Outcome | None:
         held.rollback()
         log.warning("dispatch: the store is unavailable", exc_info=True)
         return Outcome(Reply(text=t("error.busy")), final=False)
+    except DialogOpen:  # the vote's statement found a dialog open and did nothing: route again
+        held.rollback()
+        return None
     except VoterNotRecorded:
         held.rollback()
         log.info("dispatch: a first vote met the voter's first other message; the retry counts it")
@@ -157,24 +160,27 @@ class OnFirstUse:
 
 def _context(services: Services, opener: Callable[[], Session], msg: Incoming, mode: Mode) -> Ctx:
     """Load the follower and their roles for this message (a read-only reply may reuse what
-    this worker read of them a moment ago: bot/read_cache.py; a vote leaves a never-seen
-    sender to its statement)."""
+    this worker read of them a moment ago: bot/read_cache.py; a vote on PostgreSQL leaves it to
+    its statement)."""
     admins, now, follows = services.settings.admins.openids, services.now(), proves_following(msg)
     accounts = services.settings.accounts
     interval = dt.timedelta(seconds=accounts.touch_interval_seconds)
+    if mode is Mode.ONE_STATEMENT:  # the vote's statement reads the sender (and their draft) itself
+        sender, held = unread_sender(msg.openid, admins, follows)
+        return _ctx(services, opener, sender, held, now, has_draft=False)
     known = services.read_cache.follower(msg.openid, now) if mode is Mode.READ else None
     if known is not None and not touch_due(known.user, now, interval):
         return _ctx(services, opener, known.user, known.roles, now, has_draft=False)
-    session, record = opener(), mode is not Mode.ONE_STATEMENT
+    session = opener()
     try:
-        user, roles, has_draft = follower_with_roles(session, msg.openid, admins, now, follows, record)
+        user, roles, has_draft = follower_with_roles(session, msg.openid, admins, now, follows)
     except DBAPIError as exc:
         if not exc.connection_invalidated:
             raise
         # A restarted server: the pool has dropped its old connections. Nothing ran yet.
         log.warning("dispatch: the database connection was lost; retrying on a new one")
         session.rollback()
-        user, roles, has_draft = follower_with_roles(session, msg.openid, admins, now, follows, record)
+        user, roles, has_draft = follower_with_roles(session, msg.openid, admins, now, follows)
     if msg.type != "event":
         touch(user, now, interval)
     ctx = _ctx(services, opener, user, roles, now, has_draft)

@@ -187,9 +187,9 @@ ONE_STATEMENT = frozenset({contest.vote})
 
 
 def may_be_one_statement(msg: Incoming) -> bool:
-    """Whether the message has the words of a one-statement handler (a vote); its route decides,
-    once the user is known (a dialog may be open)."""
-    return contest.is_vote(msg, None)  # type: ignore[arg-type]
+    """Whether the message is a vote (投票 N), whose statement reads the sender itself and does
+    nothing when a dialog of theirs is open (the message is then routed again, in a transaction)."""
+    return contest.casts_a_vote(msg)
 
 
 def may_be_read_only(msg: Incoming) -> bool:

@@ -31,6 +31,12 @@ def is_vote(msg: Incoming, ctx: Ctx) -> bool:
     return msg.type == "text" and normalise(msg.text).startswith(("投票", "点赞"))
 
 
+def casts_a_vote(msg: Incoming) -> bool:
+    """投票 N / 点赞 N itself (not the bare word): a message whose handler always runs the vote's
+    statement, which sees an open dialog itself (see bot/dispatch.py)."""
+    return msg.type == "text" and VOTE.match(normalise(msg.text)) is not None
+
+
 def _round(ctx: Ctx) -> Round:
     """The round shown now, or a polite refusal."""
     row = contest.round_for_chat(ctx.session, ctx.now, ctx.settings)

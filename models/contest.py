@@ -61,7 +61,8 @@ def tz_of(settings: Settings) -> ZoneInfo:
 
 def vote(session: Session, user: User, number: int, now: dt.datetime, settings: Settings) -> Cast:
     """Cast a vote in the round being shown now; raise VoteRefused (and roll back) when the rules say no."""
-    return cast_vote(session, user, number, now, settings.contest, tz_of(settings))
+    touch_before = now - dt.timedelta(seconds=settings.accounts.touch_interval_seconds)
+    return cast_vote(session, user, number, now, settings.contest, tz_of(settings), touch_before)
 
 
 def board(session: Session, row: Round) -> list[Standing]:

@@ -203,28 +203,49 @@ def standing(votes: int, others: list[int]) -> tuple[int, int, int | None, int |
 
 
 def cast_vote(session: Session, user: User, number: int, now: dt.datetime, c: ContestSettings,
-              tz: ZoneInfo) -> Cast:
-    """Count one vote in the round shown now, or raise VoteRefused (then roll back)."""
+              tz: ZoneInfo, touch_before: dt.datetime | None = None) -> Cast:
+    """Count one vote in the round shown now, or raise VoteRefused (then roll back).
+
+    A user with no id (PostgreSQL) is the message's sender as yet unread: the statement finds or
+    records them, and writes their last-message time when it is older than `touch_before`.
+    """
     rules, day = VoteRules.from_settings(c), now.astimezone(tz).date()
     follower = user.subscribed or not rules.followers_only
     if session.get_bind().dialect.name == "postgresql":
-        return _cast_in_one_statement(session, user, number, now, day, rules, tz, follower)
+        return _cast_in_one_statement(session, user, number, now, day, rules, tz, follower,
+                                      touch_before or now)
     return _cast_step_by_step(session, user, number, now, day, rules, tz, follower)
 
 
-# One round trip: the contest's shared lock, the voter recorded when never seen, the round, the
-# entry, the blacklist, both quota upserts, the vote, the counter and the standing. The upserts'
+# One round trip: the contest's shared lock, the voter found, recorded when never seen, marked
+# following again and their last-message time written when due (unless a dialog of theirs is
+# open: then nothing is done and the message is routed again, see bot/dispatch.py), the round,
+# the entry, the blacklist, both quota upserts, the vote, the counter and the standing. The upserts'
 # RETURNING values are read under their row locks (exact). Every write depends on `ok`, which reads
 # the lock: nothing is written before the lock is held (so no row lock is held while waiting for
 # it: no deadlock with a void). The last column fails the statement when the counters were raised
 # but the vote was refused or found ended: nothing of it is kept.
 CAST = text("""
 WITH lk AS (SELECT pg_advisory_xact_lock_shared(:lock_key)),
+d AS (SELECT CAST(:user_id AS integer) IS NULL
+             AND EXISTS (SELECT 1 FROM dialog_drafts WHERE openid = :openid) AS open),
 nu AS (
   INSERT INTO users (openid, subscribed, last_message_at, created_at)
-  SELECT :openid, :subscribed, :now, :now WHERE CAST(:user_id AS integer) IS NULL
+  SELECT :openid, :subscribed, :now, :now FROM d WHERE CAST(:user_id AS integer) IS NULL AND NOT d.open
   ON CONFLICT (openid) DO NOTHING RETURNING id),
-u AS (SELECT COALESCE(CAST(:user_id AS integer), (SELECT id FROM nu)) AS id),
+ku AS (
+  UPDATE users SET subscribed = users.subscribed OR CAST(:subscribed AS boolean),
+    subscribed_at = CASE WHEN users.subscribed OR NOT CAST(:subscribed AS boolean) THEN users.subscribed_at END,
+    unsubscribed_at = CASE WHEN users.subscribed OR NOT CAST(:subscribed AS boolean) THEN users.unsubscribed_at END,
+    last_message_at = CASE WHEN users.last_message_at IS NULL OR users.last_message_at <= :touch_before
+                             OR users.last_message_at > :now THEN :now ELSE users.last_message_at END
+  FROM d WHERE users.openid = :openid AND CAST(:user_id AS integer) IS NULL AND NOT d.open
+    AND ((CAST(:subscribed AS boolean) AND NOT users.subscribed) OR users.last_message_at IS NULL
+         OR users.last_message_at <= :touch_before OR users.last_message_at > :now)
+  RETURNING users.id),
+u AS (SELECT COALESCE(CAST(:user_id AS integer), (SELECT id FROM nu), (SELECT id FROM ku),
+                      (SELECT id FROM users WHERE openid = :openid)) AS id
+      FROM d WHERE NOT d.open),
 r AS (
   SELECT id, month, state, opens_at, closes_at FROM contest_rounds
   WHERE month <= :month AND state <> 'shortlisting' ORDER BY month DESC LIMIT 1),
@@ -269,8 +290,9 @@ SELECT json_build_array(
             THEN (SELECT count(*) FROM contest_entries WHERE round_id = r.id) END,
        (SELECT array_agg(o.valid_votes) FROM contest_entries o
         WHERE o.round_id = r.id AND o.id <> e.id),
-       CASE WHEN vq.today IS NOT NULL AND c.valid_votes IS NULL THEN contest_vote_refused() END)
-FROM (SELECT 1) AS one LEFT JOIN r ON true LEFT JOIN e ON true LEFT JOIN bl ON true LEFT JOIN u ON true
+       CASE WHEN vq.today IS NOT NULL AND c.valid_votes IS NULL THEN contest_vote_refused() END,
+       d.open)
+FROM d LEFT JOIN r ON true LEFT JOIN e ON true LEFT JOIN bl ON true LEFT JOIN u ON true
   LEFT JOIN vq ON true LEFT JOIN eq ON true LEFT JOIN v ON true LEFT JOIN c ON true
 """)
 REFUSED_SQLSTATE = "YV001"  # raised by contest_vote_refused() (migration 0020)
@@ -285,13 +307,20 @@ e AS (SELECT contest_entries.id FROM contest_entries JOIN r ON contest_entries.r
       WHERE contest_entries.number = :number)
 SELECT json_build_array(r.month, vq.day, vq.today, vq.last_at, eq.day, eq.today, eq.total)
 FROM (SELECT 1) AS one LEFT JOIN r ON true LEFT JOIN e ON true
-  LEFT JOIN contest_voter_quota vq ON vq.user_id = :user_id
-  LEFT JOIN contest_entry_quota eq ON eq.user_id = :user_id AND eq.entry_id = e.id
+  LEFT JOIN users ON users.openid = :openid
+  LEFT JOIN contest_voter_quota vq ON vq.user_id = COALESCE(CAST(:user_id AS integer), users.id)
+  LEFT JOIN contest_entry_quota eq ON eq.user_id = COALESCE(CAST(:user_id AS integer), users.id)
+                                  AND eq.entry_id = e.id
 """)
 
 
 class _Refused(Exception):
     """CAST failed on purpose: a quota rule refused the vote, or the round ended meanwhile."""
+
+
+class DialogOpen(Exception):
+    """The voter, unknown to the caller, has a dialog open: nothing was done, and the message is
+    the dialog's to route (a vote there is counted in the message's transaction)."""
 
 
 class VoterNotRecorded(Exception):
@@ -323,19 +352,23 @@ def _run(session: Session, params: dict[str, Any]) -> list[Any]:
 
 
 def _cast_in_one_statement(session: Session, user: User, number: int, now: dt.datetime,
-                           day: dt.date, rules: VoteRules, tz: ZoneInfo, follower: bool) -> Cast:
+                           day: dt.date, rules: VoteRules, tz: ZoneInfo, follower: bool,
+                           touch_before: dt.datetime) -> Cast:
     """PostgreSQL: the whole vote in one statement; a refusal is explained from what it returned,
     or, when it undid itself, from the counters."""
     params = {"lock_key": CONTEST_LOCK, "month": month_of(now, tz), "number": number,
               "openid": user.openid, "now": stored_utc(now), "follower": follower, "user_id": user.id,
               "subscribed": bool(user.subscribed), "day": day, "per_day": rules.per_day,
               "per_entry_day": rules.per_entry_per_day, "per_round": rules.per_entry_per_round,
-              "rate_since": stored_utc(now - dt.timedelta(seconds=rules.min_seconds))}
+              "rate_since": stored_utc(now - dt.timedelta(seconds=rules.min_seconds)),
+              "touch_before": stored_utc(touch_before)}
     try:
         (round_id, month, state, opens, closes, entry_id, num, name, listed, v_today, vote_id,
-         votes, user_id, count, others, _) = _run(session, params)
+         votes, user_id, count, others, _, dialog_open) = _run(session, params)
     except _Refused:
-        _explain(session, user.id, params, rules, now, day)
+        _explain(session, user.id, user.openid, params, rules, now, day)
+    if dialog_open:
+        raise DialogOpen(user.openid)
     if round_id is None:
         raise VoteRefused(Refusal.NO_ROUND)
     _check_window(state, json_utc(opens), json_utc(closes), month, now, tz)
@@ -350,11 +383,11 @@ def _cast_in_one_statement(session: Session, user: User, number: int, now: dt.da
                 gap, lead)
 
 
-def _explain(session: Session, user_id: int | None, params: dict[str, Any], rules: VoteRules,
-             now: dt.datetime, day: dt.date) -> NoReturn:
+def _explain(session: Session, user_id: int | None, openid: str, params: dict[str, Any],
+             rules: VoteRules, now: dt.datetime, day: dt.date) -> NoReturn:
     """Raise the rule that refused a vote whose statement undid itself (or: it ended meanwhile)."""
     row = run_driver_sql(session, USAGE, {"month": params["month"], "number": params["number"],
-                                          "user_id": user_id})
+                                          "user_id": user_id, "openid": openid})
     assert row is not None  # one row, always
     month, v_day, v_today, last_at, e_day, e_today, e_total = row[0]
     last = json_utc(last_at)
@@ -463,6 +496,6 @@ def is_blacklisted(session: Session, openid: str) -> bool:
     return session.scalar(select(Blacklisted.id).where(Blacklisted.openid == openid)) is not None
 
 
-__all__ = ["Blacklisted", "Cast", "EntryQuota", "Refusal", "Usage", "Vote", "VoteRefused", "VoteRules",
-           "VoteStatus", "VoterNotRecorded", "VoterQuota", "cast_vote", "is_blacklisted", "refusal", "refusal_details",
-           "standing"]
+__all__ = ["Blacklisted", "Cast", "DialogOpen", "EntryQuota", "Refusal", "Usage", "Vote", "VoteRefused",
+           "VoteRules", "VoteStatus", "VoterNotRecorded", "VoterQuota", "cast_vote", "is_blacklisted",
+           "refusal", "refusal_details", "standing"]

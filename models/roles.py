@@ -40,39 +40,33 @@ FOLLOWER_WITH_ROLES = select(User, *_held(User.id), _has_draft()).where(User.ope
 # Only what a message needs comes back, as one JSON array (the driver and SQLAlchemy describe each
 # column of each result, which costs more than the values): the bound roles as one bit each
 # (BOUND_ROLES' order), times as ISO text. The rest of the user loads if a handler asks.
-def _found_or_new() -> tuple[TextClause, TextClause]:
+def _found_or_new() -> TextClause:
     users = User.__tablename__
     # Parenthesised: PostgreSQL gives << and | the same precedence, left to right.
     bits = " | ".join(f"((EXISTS (SELECT 1 FROM {col.table.name} WHERE {col.name} = {users}.id))::int << {i})"
                       for i, (_, col) in enumerate(BOUND_ROLES))
     draft = f"EXISTS (SELECT 1 FROM {DialogDraft.__tablename__} WHERE openid = {users}.openid)"
-    found = (f"SELECT json_build_array(id, subscribed, last_message_at, {bits}, {draft}) "
-             f"FROM {users} WHERE openid = :openid")
     return text(
         f"WITH new_user AS (INSERT INTO {users} (openid, subscribed, last_message_at, created_at) "
         f"VALUES (:openid, :follows, :now, :now) ON CONFLICT (openid) DO NOTHING "
         f"RETURNING id, subscribed, last_message_at) "
         f"SELECT json_build_array(id, subscribed, last_message_at, 0, false) FROM new_user "
-        f"UNION ALL {found}"), text(found)
+        f"UNION ALL SELECT json_build_array(id, subscribed, last_message_at, {bits}, {draft}) "
+        f"FROM {users} WHERE openid = :openid")
 
 
-# FOUND: the same for a message whose one statement records a never-seen sender itself (a vote).
-FOUND_OR_NEW, FOUND = _found_or_new()
+FOUND_OR_NEW = _found_or_new()
 
 
 def follower_with_roles(session: Session, openid: str, admin_openids: list[str], now: dt.datetime,
-                        follows: bool, record: bool = True) -> tuple[User, frozenset[Role], bool]:
+                        follows: bool) -> tuple[User, frozenset[Role], bool]:
     """The user (recorded on first contact), their roles and whether they have a draft, in one query.
 
     `follows`: the message proves the user follows the account (WeChat delivers messages only
     from followers), so a user never seen, or recorded as unfollowed, is recorded as a follower;
     their follow time stays unknown (None) until the followers are synced.
-    `record=False` (PostgreSQL): a user never seen is not written now but returned unsaved, with
-    no id, for the message's one statement to record (see contest_votes.CAST).
     """
     if session.get_bind().dialect.name == "postgresql":
-        if not record:
-            return _found_postgresql(session, openid, admin_openids, now, follows)
         found = _found_or_new_postgresql(session, openid, now, follows)
         if found is not None:
             user, held, has_draft = found
@@ -95,17 +89,6 @@ def _found_or_new_postgresql(session: Session, openid: str, now: dt.datetime,
     return None if row is None else _attached(session, openid, row[0])
 
 
-def _found_postgresql(session: Session, openid: str, admin_openids: list[str], now: dt.datetime,
-                      follows: bool) -> tuple[User, frozenset[Role], bool]:
-    """FOUND; a user never seen comes back unsaved (in no session), as they would be recorded."""
-    row = run_driver_sql(session, FOUND, {"openid": openid})
-    if row is None:
-        user = User(openid=openid, subscribed=follows, last_message_at=now, created_at=now)
-        return user, _roles(user, admin_openids, [False] * len(BOUND_ROLES)), False
-    user, held, has_draft = _attached(session, openid, row[0])
-    return _followed(user, follows), _roles(user, admin_openids, held), has_draft
-
-
 def _attached(session: Session, openid: str, values: list[Any]) -> tuple[User, list[bool], bool]:
     """The statement's JSON array as a persistent User of this session (no second load)."""
     user_id, subscribed, last_message_at, bits, has_draft = values
@@ -113,6 +96,13 @@ def _attached(session: Session, openid: str, values: list[Any]) -> tuple[User, l
     make_transient_to_detached(user)  # as loaded: no pending changes; the other columns load on use
     session.add(user)
     return user, [bool(bits >> i & 1) for i in range(len(BOUND_ROLES))], bool(has_draft)
+
+
+def unread_sender(openid: str, admin_openids: list[str], follows: bool) -> tuple[User, frozenset[Role]]:
+    """The sender of a message whose one statement finds or records them itself (a vote on
+    PostgreSQL): unsaved, with no id, and the roles settings give (a vote's route needs no more)."""
+    user = User(openid=openid, subscribed=follows)
+    return user, _roles(user, admin_openids, [False] * len(BOUND_ROLES))
 
 
 def _followed(user: User, follows: bool) -> User:

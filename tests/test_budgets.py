@@ -27,11 +27,12 @@ from tests.support_contest import at, create_round
 # Whether a follower has a dialog draft comes with their roles in the first statement; only a
 # message from someone with a draft reads it (the filing step: user, draft, organisation, draft write).
 # A read-only reply from a follower this worker read a moment ago, or a public reply it computed
-# a moment ago, reuses them (bot/read_cache.py): nothing at all. A vote on PostgreSQL is the
-# follower's lookup and the vote's one statement, in autocommit (it records a voter never seen).
+# a moment ago, reuses them (bot/read_cache.py): nothing at all. A vote on PostgreSQL is one
+# statement in autocommit: it finds the voter (records one never seen, writes a due last-message
+# time) as well as counting the vote.
 BUDGETS = {
-    "投票 N, a follower never seen": (2, 0, 9, 2),
-    "投票 N, a known follower": (2, 0, 8, 2),
+    "投票 N, a follower never seen": (1, 0, 9, 2),
+    "投票 N, a known follower": (1, 0, 8, 2),
     "帮助, a follower not in the worker's cache": (1, 0, 1, 0),
     "排行, nothing in the worker's cache": (3, 0, 3, 0),
     "帮助, the follower in the cache": (0, 0, 0, 0),

@@ -121,3 +121,34 @@ def test_a_first_vote_racing_the_voters_first_other_message(services: Services, 
     assert _counters(services, "o_race") == (None, [], 0)
     assert "点赞成功" in sim.text("o_race", "投票 1")[1]
     assert _counters(services, "o_race") == (1, [(1, 1, 1)], 1)
+
+
+def _user(services: Services, openid: str) -> tuple[bool, object, object, object]:
+    with services.db.session() as s:
+        u = s.scalars(select(User).where(User.openid == openid)).one()
+        return u.subscribed, u.subscribed_at, u.unsubscribed_at, u.last_message_at
+
+
+def test_a_voter_recorded_as_unfollowed_follows_again(sim: Simulator, services: Services, clock: Clock) -> None:
+    """WeChat delivers messages only from followers: a vote from one recorded as gone counts, and
+    they are a follower again, their follow time unknown until the next sync."""
+    gone = clock() - dt.timedelta(days=3)
+    with services.db.session() as s:
+        s.add(User(openid="o_back", subscribed=False, subscribed_at=gone - dt.timedelta(days=90),
+                   unsubscribed_at=gone, last_message_at=gone, created_at=gone))
+    assert "点赞成功" in sim.text("o_back", "投票 1")[1]
+    assert _user(services, "o_back") == (True, None, None, clock())
+
+
+@pytest.mark.parametrize(("seconds_short", "written"), [(1, False), (0, True), (None, True)])
+def test_the_last_message_time_is_written_when_due(sim: Simulator, services: Services, clock: Clock,
+                                                   seconds_short: int | None, written: bool) -> None:
+    """A vote writes the voter's last-message time once it is an interval old (or in the future:
+    a clock set back; None), and not a second before."""
+    interval = dt.timedelta(seconds=services.settings.accounts.touch_interval_seconds)
+    last = (clock() + dt.timedelta(minutes=1) if seconds_short is None
+            else clock() - interval + dt.timedelta(seconds=seconds_short))
+    with services.db.session() as s:
+        s.add(User(openid="o_seen", subscribed=True, last_message_at=last, created_at=last))
+    assert "点赞成功" in sim.text("o_seen", "投票 2")[1]
+    assert _user(services, "o_seen")[3] == (clock() if written else last)
