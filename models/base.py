@@ -59,8 +59,15 @@ def run_driver_sql(session: Session, clause: TextClause, params: dict[str, Any])
     key = (id(clause), conn.dialect.name)
     sql = _DRIVER_SQL.get(key)
     if sql is None:
-        sql = _DRIVER_SQL[key] = str(clause.compile(dialect=conn.dialect))
+        sql = _DRIVER_SQL[key] = driver_sql(clause, conn.dialect)
     return conn.exec_driver_sql(sql, params).first()
+
+
+def driver_sql(clause: TextClause, dialect: Dialect) -> str:
+    """The statement as the driver gets it, its whitespace collapsed (the hot statements hold no
+    quoted text with spaces): psycopg keeps the parsed form of a statement only up to 4096 bytes
+    and parses a longer one again on every execution (tests/test_budgets.py holds them under)."""
+    return " ".join(str(clause.compile(dialect=dialect)).split())
 
 
 def stored_utc(value: dt.datetime) -> dt.datetime:

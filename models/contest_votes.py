@@ -227,23 +227,24 @@ def cast_vote(session: Session, user: User, number: int, now: dt.datetime, c: Co
 # but the vote was refused or found ended: nothing of it is kept.
 CAST = text("""
 WITH lk AS (SELECT pg_advisory_xact_lock_shared(:lock_key)),
-d AS (SELECT CAST(:user_id AS integer) IS NULL
-             AND EXISTS (SELECT 1 FROM dialog_drafts WHERE openid = :openid) AS open),
+p AS (SELECT CAST(:user_id AS integer) AS uid, CAST(:subscribed AS boolean) AS sub),
+d AS (SELECT p.*, p.uid IS NULL AND EXISTS (SELECT 1 FROM dialog_drafts WHERE openid = :openid) AS open
+      FROM p),
 nu AS (
   INSERT INTO users (openid, subscribed, last_message_at, created_at)
-  SELECT :openid, :subscribed, :now, :now FROM d WHERE CAST(:user_id AS integer) IS NULL AND NOT d.open
+  SELECT :openid, d.sub, :now, :now FROM d WHERE d.uid IS NULL AND NOT d.open
   ON CONFLICT (openid) DO NOTHING RETURNING id),
 ku AS (
-  UPDATE users SET subscribed = users.subscribed OR CAST(:subscribed AS boolean),
-    subscribed_at = CASE WHEN users.subscribed OR NOT CAST(:subscribed AS boolean) THEN users.subscribed_at END,
-    unsubscribed_at = CASE WHEN users.subscribed OR NOT CAST(:subscribed AS boolean) THEN users.unsubscribed_at END,
-    last_message_at = CASE WHEN users.last_message_at IS NULL OR users.last_message_at <= :touch_before
-                             OR users.last_message_at > :now THEN :now ELSE users.last_message_at END
-  FROM d WHERE users.openid = :openid AND CAST(:user_id AS integer) IS NULL AND NOT d.open
-    AND ((CAST(:subscribed AS boolean) AND NOT users.subscribed) OR users.last_message_at IS NULL
-         OR users.last_message_at <= :touch_before OR users.last_message_at > :now)
-  RETURNING users.id),
-u AS (SELECT COALESCE(CAST(:user_id AS integer), (SELECT id FROM nu), (SELECT id FROM ku),
+  UPDATE users AS w SET subscribed = w.subscribed OR d.sub,
+    subscribed_at = CASE WHEN w.subscribed OR NOT d.sub THEN w.subscribed_at END,
+    unsubscribed_at = CASE WHEN w.subscribed OR NOT d.sub THEN w.unsubscribed_at END,
+    last_message_at = CASE WHEN w.last_message_at IS NULL OR w.last_message_at <= :touch_before
+                             OR w.last_message_at > :now THEN :now ELSE w.last_message_at END
+  FROM d WHERE w.openid = :openid AND d.uid IS NULL AND NOT d.open
+    AND ((d.sub AND NOT w.subscribed) OR w.last_message_at IS NULL
+         OR w.last_message_at <= :touch_before OR w.last_message_at > :now)
+  RETURNING w.id),
+u AS (SELECT COALESCE(d.uid, (SELECT id FROM nu), (SELECT id FROM ku),
                       (SELECT id FROM users WHERE openid = :openid)) AS id
       FROM d WHERE NOT d.open),
 r AS (
