@@ -92,7 +92,7 @@ def _dispatch(services: Services, msg: Incoming, mode: Mode) -> Outcome | None:
             held.rollback()
             return None
         reply = _public_answer(handler, msg, ctx) if mode is Mode.READ else handler(msg, ctx)
-        held.commit(single=mode is not Mode.WRITE)
+        held.commit()
     except BotError as exc:
         held.rollback()
         return Outcome(Reply(text=exc.text), final=True)  # an expected answer; nothing written
@@ -141,11 +141,10 @@ class OnFirstUse:
             self.session = self.factory()
         return self.session
 
-    def commit(self, single: bool) -> None:
-        """Commit; in autocommit (`single`) only what is left to write (a touch), else nothing."""
-        s = self.session
-        if s is not None and (not single or s.in_transaction() or s.dirty or s.new):
-            s.commit()
+    def commit(self) -> None:
+        """Commit, if a session was opened (in autocommit: flush what is left, e.g. a touch)."""
+        if self.session is not None:
+            self.session.commit()
 
     def rollback(self) -> None:
         """Roll back, if a session was opened."""

@@ -203,7 +203,7 @@ def standing(votes: int, others: list[int]) -> tuple[int, int, int | None, int |
 
 
 def cast_vote(session: Session, user: User, number: int, now: dt.datetime, c: ContestSettings,
-              tz: ZoneInfo, touch_before: dt.datetime | None = None) -> Cast:
+              tz: ZoneInfo, touch_before: dt.datetime) -> Cast:
     """Count one vote in the round shown now, or raise VoteRefused (then roll back).
 
     A user with no id (PostgreSQL) is the message's sender as yet unread: the statement finds or
@@ -212,8 +212,7 @@ def cast_vote(session: Session, user: User, number: int, now: dt.datetime, c: Co
     rules, day = VoteRules.from_settings(c), now.astimezone(tz).date()
     follower = user.subscribed or not rules.followers_only
     if session.get_bind().dialect.name == "postgresql":
-        return _cast_in_one_statement(session, user, number, now, day, rules, tz, follower,
-                                      touch_before or now)
+        return _cast_in_one_statement(session, user, number, now, day, rules, tz, follower, touch_before)
     return _cast_step_by_step(session, user, number, now, day, rules, tz, follower)
 
 
@@ -394,10 +393,9 @@ def _explain(session: Session, user_id: int | None, openid: str, params: dict[st
     last = json_utc(last_at)
     usage = Usage(v_today if v_day == day.isoformat() else 0, e_today if e_day == day.isoformat() else 0,
                   e_total or 0, None if last is None else (now - last).total_seconds())
-    broken = refusal(rules, usage)
-    if broken is None:  # within every quota: the round ended while the vote waited for its lock
+    if refusal(rules, usage) is None:  # within every quota: the round ended while the vote waited
         raise VoteRefused(Refusal.ENDED, month=month)
-    raise VoteRefused(broken, **refusal_details(broken, rules, usage))
+    _refuse(rules, usage)
 
 
 def _check_window(state: str, opens: dt.datetime | None, closes: dt.datetime | None, month: str,
@@ -419,7 +417,7 @@ def _check_voter(blacklisted: bool, follower: bool) -> None:
         raise VoteRefused(Refusal.NOT_FOLLOWER)
 
 
-def _refuse(rules: VoteRules, usage: Usage) -> None:
+def _refuse(rules: VoteRules, usage: Usage) -> NoReturn:
     """Raise the quota rule the vote broke."""
     broken = refusal(rules, usage)
     assert broken is not None  # the vote row is only missing when a quota rule said no

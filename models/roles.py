@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import bindparam, exists, select, text
 from sqlalchemy.orm import Session, make_transient_to_detached
@@ -86,12 +85,9 @@ def _found_or_new_postgresql(session: Session, openid: str, now: dt.datetime,
                              follows: bool) -> tuple[User, list[bool], bool] | None:
     """FOUND_OR_NEW, its row made a persistent User of this session (no second load)."""
     row = run_driver_sql(session, FOUND_OR_NEW, {"openid": openid, "now": stored_utc(now), "follows": follows})
-    return None if row is None else _attached(session, openid, row[0])
-
-
-def _attached(session: Session, openid: str, values: list[Any]) -> tuple[User, list[bool], bool]:
-    """The statement's JSON array as a persistent User of this session (no second load)."""
-    user_id, subscribed, last_message_at, bits, has_draft = values
+    if row is None:
+        return None
+    user_id, subscribed, last_message_at, bits, has_draft = row[0]
     user = User(id=user_id, openid=openid, subscribed=subscribed, last_message_at=json_utc(last_message_at))
     make_transient_to_detached(user)  # as loaded: no pending changes; the other columns load on use
     session.add(user)

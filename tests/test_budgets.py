@@ -1,9 +1,9 @@
 """Budgets: the SQL statements and Redis round trips of the commonest messages, exactly.
 
-Counted through the real webhook (SQLAlchemy's before_cursor_execute on the app's engine, and a
+Counted through the real webhook (SQLAlchemy's before_cursor_execute on the app's engines, and a
 counting wrapper on the store's client); a change that adds a round trip to one of these paths
-fails here and must say why by changing the figure. PostgreSQL's vote is one statement after the
-follower's, SQLite's the same steps one by one, so the SQL figures are per backend.
+fails here and must say why by changing the figure. PostgreSQL's vote is one statement (the voter
+found or recorded in it), SQLite's the same steps one by one, so the SQL figures are per backend.
 """
 from __future__ import annotations
 
