@@ -22,7 +22,7 @@ from bot import exactly_once as gate
 from bot import routing
 from bot.context import BotError, Ctx, Handler, Incoming, Reply
 from bot.logs import bind_request
-from bot.read_cache import KnownFollower, detached_copy
+from bot.read_cache import Change, KnownFollower, detached_copy
 from bot.services import Services
 from bot.store import Busy, StoreUnavailable
 from core.texts import t
@@ -50,6 +50,7 @@ class Outcome:
 
     reply: Reply | None
     final: bool
+    change: Change = Change.SENDER  # what the other workers' read caches must forget
 
 
 class Mode(enum.Enum):
@@ -95,7 +96,7 @@ def _dispatch(services: Services, msg: Incoming, mode: Mode) -> Outcome | None:
         held.commit()
     except BotError as exc:
         held.rollback()
-        return Outcome(Reply(text=exc.text), final=True)  # an expected answer; nothing written
+        return Outcome(Reply(text=exc.text), final=True, change=Change.NOTHING)  # an expected answer
     except (Busy, StoreUnavailable):
         held.rollback()
         log.warning("dispatch: the store is unavailable", exc_info=True)
@@ -116,7 +117,7 @@ def _dispatch(services: Services, msg: Incoming, mode: Mode) -> Outcome | None:
     if mode is not Mode.READ:
         services.read_cache.wrote(msg.openid)
     _run_after_commit(ctx)
-    return Outcome(reply, final=True)
+    return Outcome(reply, final=True, change=Change.PUBLIC if mode is Mode.ONE_STATEMENT else Change.SENDER)
 
 
 def _suits(mode: Mode, handler: Handler) -> bool:
@@ -203,9 +204,11 @@ def _public_answer(handler: Handler, msg: Incoming, ctx: Ctx) -> Reply | None:
     cache, key = ctx.services.read_cache, (handler, msg.type, msg.text, msg.event_key)
     reply = cache.answer(key, ctx.now)
     if reply is None:
+        keep = cache.before_answer()  # before the reading: see bot/read_cache.py
         reply = handler(msg, ctx)
         computed, now = reply, ctx.now
-        ctx.after_commit.append(lambda: cache.remember_answer(key, computed, now))
+        if keep:
+            ctx.after_commit.append(lambda: cache.remember_answer(key, computed, now))
     return reply
 
 
@@ -286,7 +289,7 @@ def answer_later(services: Services, msg: Incoming) -> bool:
         _close(services, d, None)
         return False
     services.late_reply(msg.openid, outcome.reply, msg.dedupe_id)
-    _close(services, d, b"success")
+    _close(services, d, b"success", outcome.change)
     return True
 
 
@@ -314,7 +317,7 @@ def _first_delivery(services: Services, msg: Incoming, render: Render, d: gate.G
         log.warning("answer: past the deadline; answering success")
         services.late_reply(msg.openid, outcome.reply, msg.dedupe_id)
         body = b"success"
-    _close(services, d, body)
+    _close(services, d, body, outcome.change)
     return body
 
 
@@ -330,10 +333,11 @@ def _await_first(services: Services, key: str, earlier: bytes | None, deadline: 
     return b"success" if body is None or body == PENDING else body
 
 
-def _close(services: Services, d: gate.Gate, body: bytes | None, locked: bool = True) -> None:
+def _close(services: Services, d: gate.Gate, body: bytes | None, change: Change = Change.SENDER,
+           locked: bool = True) -> None:
     """Cache the answer (or forget the claim) and unlock; a failure only costs a retry its text."""
     try:
         gate.close_gate(services.store, d, body, services.settings.accounts.dedupe_ttl_seconds,
-                        locked, services.read_cache.channel.name)
+                        locked, services.read_cache.announce(change))
     except StoreUnavailable:
         log.warning("answer: could not cache the reply or release the lock")

@@ -28,13 +28,17 @@ LOCK = """
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {1} end
 return {2}
 """
-# KEYS: dedupe, lock. ARGV: answer ('' forgets the claim), dedupe ttl (s), lock token ('' none),
-# the read caches' channel ('' none), the openid. A kept answer may follow a change: every
-# worker's read cache hears the openid (bot/read_cache.py) in this same round trip.
+# KEYS: dedupe, lock[, the read caches' "told" flag]. ARGV: answer ('' forgets the claim), dedupe
+# ttl (s), lock token ('' none), the read caches' channel ('' none), what to say there. A kept
+# answer may follow a change: every worker's read cache hears of it (bot/read_cache.py) in this
+# same round trip. With the flag, the change shows only in the public answers, and it is said
+# only when the flag was down: no worker has computed a public answer since the last time.
 CLOSE = """
 if ARGV[1] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end
 if ARGV[3] ~= '' and redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
-if ARGV[1] ~= '' and ARGV[4] ~= '' then redis.call('PUBLISH', ARGV[4], ARGV[5]) end
+if ARGV[1] ~= '' and ARGV[4] ~= '' and (#KEYS < 3 or redis.call('SET', KEYS[3], '1', 'NX')) then
+  redis.call('PUBLISH', ARGV[4], ARGV[5])
+end
 return 1
 """
 LOCK_POLL_SECONDS = 0.05
@@ -86,9 +90,22 @@ def wait_lock(store: Store, d: Gate, lock_seconds: float, wait: float) -> Opened
         time.sleep(LOCK_POLL_SECONDS)
 
 
+@dataclasses.dataclass(frozen=True)
+class Announce:
+    """Where a kept answer's change is said: the read caches' channel, and for a change seen only
+    in the public answers, the flag that says it once per computed answer and what to say."""
+
+    channel: str
+    told: str = ""
+    answers: str = ""
+
+
 def close_gate(store: Store, d: Gate, body: bytes | None, dedupe_ttl: int,
-               locked: bool = True, channel: str = "") -> None:
+               locked: bool = True, announce: Announce | None = None) -> None:
     """Remember the answer for retries (None: forget the claim), release our lock, and say on
-    `channel` that the sender may have changed."""
-    store.script(CLOSE, [d.dedupe, d.lock], [body or b"", dedupe_ttl, d.token if locked else "", channel,
-                                             d.openid])
+    the channel that the sender may have changed (or, with a flag, that the public answers did)."""
+    keys, said = [d.dedupe, d.lock], d.openid
+    if announce is not None and announce.told:
+        keys, said = [*keys, announce.told], announce.answers
+    store.script(CLOSE, keys, [body or b"", dedupe_ttl, d.token if locked else "",
+                               announce.channel if announce else "", said])

@@ -15,7 +15,15 @@ Every change is heard by every worker: the exactly-once gate's closing step (the
 stores a message's answer, bot/exactly_once.py) publishes the sender's openid on the store's
 channel, in the same round trip; the console and the CLI publish "*" when they commit. Each worker
 reads the channel without blocking before it answers a message, and forgets what it heard of
-(the follower, and every public answer). A worker not subscribed (the store down, or its
+(the follower, and every public answer).
+
+A vote changes only what the public answers show, and a busy contest has hundreds a second: said
+each time, every worker would read every one. So a vote says "#answers" only when the store's
+"told" flag is down, and raises it in the same step; a worker lowers the flag before it computes a
+public answer to keep. Whichever vote commits after that answer read SQL closes after the flag
+went down: either it finds the flag down and says so, or the vote that raised it since has said
+so. Either way the worker hears it at a later message and forgets the answer, as before; between
+two computed answers, the votes are said once. A worker not subscribed (the store down, or its
 subscription lost) reuses nothing until it is subscribed again, and a new subscription starts
 empty, since what was said meanwhile is lost. The entries' ages (`[accounts]
 follower_cache_seconds`, `[contest] read_cache_seconds`; 0 turns either off) are the backstop for
@@ -25,6 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import enum
 import logging
 import os
 import time
@@ -35,11 +44,13 @@ from redis.exceptions import RedisError
 from sqlalchemy import inspect as sa_inspect
 
 from bot.context import Reply
+from bot.exactly_once import Announce
 from bot.store import Store, StoreUnavailable
 from models.accounts import Role, User
 
 log = logging.getLogger(__name__)
 EVERYTHING = "*"  # said on the channel: forget every entry
+ANSWERS = "#answers"  # said on the channel: forget the public answers (no openid starts with #)
 
 V = TypeVar("V")
 
@@ -50,6 +61,14 @@ class KnownFollower:
 
     user: User
     roles: frozenset[Role]
+
+
+class Change(enum.Enum):
+    """What a message wrote, as the other workers' read caches must hear it."""
+
+    NOTHING = "nothing"  # a refusal: rolled back, nothing to forget
+    PUBLIC = "public"    # only what the public answers show (a vote's one statement)
+    SENDER = "sender"    # the sender's row, roles or draft, and maybe the public answers
 
 
 class TimedCache(Generic[V]):
@@ -114,6 +133,7 @@ class Channel:
         db = store.redis.connection_pool.connection_kwargs.get("db", 0)
         # Pub/sub ignores the db number: name it, so that another db's bot is not heard.
         self.name = store.key("readcache", db)
+        self.told = store.key("readcache", db, "told")  # raised by the vote that said ANSWERS
         self._sub: Any = None
         self._pid = 0
         self._retry_at = 0.0
@@ -202,7 +222,8 @@ class ReadCache:
             if what == EVERYTHING:
                 self.clear()
                 break
-            self.followers.forget(what)
+            if what != ANSWERS:
+                self.followers.forget(what)
             self.answers.clear()
         return self.usable
 
@@ -219,8 +240,20 @@ class ReadCache:
         """A public reply computed a moment ago, if this worker may reuse it."""
         return self.answers.get(key, now) if self.usable else None
 
+    def before_answer(self) -> bool:
+        """Lower the told flag before a public answer is computed; whether it may be kept (not
+        when the flag stays up: a vote after the answer's reading would go unsaid)."""
+        if not self.usable or not self.answers.ttl:
+            return False
+        try:
+            self.channel.store.redis.delete(self.channel.told)
+        except RedisError:
+            log.warning("read cache: could not lower the told flag; not keeping the answer", exc_info=True)
+            return False
+        return True
+
     def remember_answer(self, key: Hashable, reply: Reply | None, now: dt.datetime) -> None:
-        """Keep a public reply (no reply is not kept: it is computed again)."""
+        """Keep a public reply computed after `before_answer` (no reply is not kept)."""
         if self.usable and reply is not None:
             self.answers.put(key, reply, now)
 
@@ -242,6 +275,15 @@ class ReadCache:
             self.channel.say(EVERYTHING)
         except StoreUnavailable:
             log.warning("read cache: could not tell the other workers; their entries expire on their own")
+
+    def announce(self, change: Change) -> Announce | None:
+        """How the gate's closing step says a kept answer's change: not at all, the sender's
+        openid, or for a vote, ANSWERS once per computed answer."""
+        if change is Change.NOTHING:
+            return None
+        if change is Change.PUBLIC:
+            return Announce(self.channel.name, self.channel.told, ANSWERS)
+        return Announce(self.channel.name)
 
     def close(self) -> None:
         """Drop the subscription."""

@@ -31,18 +31,19 @@ from tests.support_contest import at, create_round
 # Whether a follower has a dialog draft comes with their roles in the first statement; only a
 # message from someone with a draft reads it (the filing step: user, draft, organisation, draft write).
 # A read-only reply from a follower this worker read a moment ago, or a public reply it computed
-# a moment ago, reuses them (bot/read_cache.py): nothing at all. A vote on PostgreSQL is one
+# a moment ago, reuses them (bot/read_cache.py): nothing at all; a public reply computed to be
+# kept first lowers the channel's "told" flag (one Redis call). A vote on PostgreSQL is one
 # statement in autocommit: it finds the voter (records one never seen, writes a due last-message
 # time) as well as counting the vote.
 BUDGETS = {
     "投票 N, a follower never seen": (1, 0, 9, 2),
     "投票 N, a known follower": (1, 0, 8, 2),
     "帮助, a follower not in the worker's cache": (1, 0, 1, 0),
-    "排行, nothing in the worker's cache": (3, 0, 3, 0),
+    "排行, nothing in the worker's cache": (3, 0, 3, 1),
     "帮助, the follower in the cache": (0, 0, 0, 0),
     "帮助, the entry expired and the last-message time due": (2, 0, 2, 0),
     "排行, the follower and the board in the cache": (0, 0, 0, 0),
-    "排行, after a vote in this worker (the board recomputed)": (2, 0, 2, 0),
+    "排行, after a vote in this worker (the board recomputed)": (2, 0, 2, 1),
     "a filing step (镇街 answered)": (4, 2, 4, 2),
 }
 
@@ -145,8 +146,9 @@ def test_vote_budget(metered: tuple[Simulator, Meter, str], clock: Clock) -> Non
 
 
 def test_read_budgets(metered: tuple[Simulator, Meter, str], clock: Clock, services: Services) -> None:
-    """帮助 and 排行 from a known follower: no dedupe claim, no lock, no store round trip at all;
-    within the read cache's seconds nothing, until this worker writes or the entry expires."""
+    """帮助 and 排行 from a known follower: no dedupe claim, no lock (a board computed again lowers
+    the told flag); within the read cache's seconds nothing, until this worker writes or the entry
+    expires."""
     sim, meter, dialect = metered
     touch = dt.timedelta(seconds=services.settings.accounts.touch_interval_seconds)
     spacing = dt.timedelta(seconds=services.settings.contest.min_seconds_between_votes)

@@ -12,13 +12,15 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from bot import exactly_once as gate
 from bot.console.pages import db as console_db
-from bot.read_cache import Channel, ReadCache, TimedCache
+from bot.read_cache import ANSWERS, Change, Channel, ReadCache, TimedCache
 from bot.services import Services
 from bot.store import Store, connect
 from bot.wechat.simulator import Simulator, flask_transport
 from core.settings import Settings
 from core.settings_loader import SettingsError
+from core.texts import t
 from models.accounts import BindingCode, User, new_code
 from models.orgs import OrgAdmin
 from tests.support import Clock, create_org, make_settings
@@ -194,6 +196,116 @@ def test_another_workers_vote_shows_at_once(two_workers: tuple[Flask, Flask], cl
     cache = b.extensions["youthvoice"].read_cache
     assert _heard(lambda: len(cache.answers) == 0, cache)
     assert (_votes_of(board, "项目2"), _votes_of(sim_b.text("o_reader", "排行")[1], "项目2")) == (0, 1)
+
+
+class Ear:
+    """A subscriber of the test's own on the workers' channel: what was said there, in order."""
+
+    def __init__(self, services: Services) -> None:
+        self.redis = services.store.redis
+        self.name = services.read_cache.channel.name
+        self.end = f"{self.name}:end-of-test-listening"  # a channel of its own: the workers never hear it
+        self.sub = self.redis.pubsub(ignore_subscribe_messages=True)
+        self.sub.subscribe(self.name, self.end)
+        self.said()  # both subscriptions confirmed
+
+    def said(self, seconds: float = 2.0) -> list[str]:
+        """What was said on the workers' channel since the last call (Redis delivers one
+        publisher's messages in order, so all of it comes before the marker said now)."""
+        self.redis.publish(self.end, "end")
+        heard: list[str] = []
+        until = time.monotonic() + seconds
+        while True:
+            message = self.sub.get_message(timeout=0.05)
+            if message is None:
+                assert time.monotonic() < until, "the marker did not come back"
+            elif message["channel"].decode() == self.end:
+                return heard
+            else:
+                heard.append(message["data"].decode())
+
+
+def test_the_closing_step_says_each_kind_of_change(services: Services) -> None:
+    """The gate's closing step: a sender's change says the openid every time; a public one says
+    ANSWERS once until a worker lowers the flag; a refusal, or a claim forgotten, says nothing."""
+    store, cache, ear = services.store, services.read_cache, Ear(services)
+    assert cache.listen()  # subscribed: a worker that may keep answers
+
+    def close(openid: str, change: Change, body: bytes | None = b"<xml/>") -> None:
+        d = gate.gate(store, openid, f"msg-{openid}-{change.value}")
+        gate.close_gate(store, d, body, 60, locked=False, announce=cache.announce(change))
+
+    for openid in ("o_1", "o_2", "o_3"):
+        close(openid, Change.PUBLIC)
+    assert ear.said() == [ANSWERS] and store.get(cache.channel.told) == b"1"
+    assert cache.before_answer() and store.get(cache.channel.told) is None
+    close("o_4", Change.PUBLIC, body=None)      # not final: the claim is forgotten, nothing said
+    assert ear.said() == [] and store.get(cache.channel.told) is None
+    close("o_5", Change.NOTHING)
+    close("o_6", Change.SENDER)
+    close("o_7", Change.SENDER)
+    close("o_8", Change.PUBLIC)
+    close("o_9", Change.PUBLIC)
+    assert ear.said() == ["o_6", "o_7", ANSWERS]
+
+
+def test_votes_between_two_computed_boards_are_said_once(two_workers: tuple[Flask, Flask],
+                                                         clock: Clock) -> None:
+    """A vote's one statement (PostgreSQL) says "#answers" only when a board was computed since
+    the last time; every board still shows every vote. Elsewhere a vote says its openid."""
+    a, b = two_workers
+    services, cache_b = a.extensions["youthvoice"], b.extensions["youthvoice"].read_cache
+    with services.db.session() as s:
+        create_round(s, services.settings, entries=3)
+    sim_a, sim_b, ear = _sim(a, clock), _sim(b, clock), Ear(services)
+    one = services.db.dialect == "postgresql"
+    assert _votes_of(sim_b.text("o_reader", "排行")[1], "项目2") == 0
+    assert ear.said() == []                                    # a board says nothing
+    assert "点赞成功" in sim_a.text("o_v1", "投票 2")[1]
+    assert ear.said() == ([ANSWERS] if one else ["o_v1"])
+    assert _heard(lambda: len(cache_b.answers) == 0, cache_b)
+    for voter in ("o_v2", "o_v3"):
+        assert "点赞成功" in sim_a.text(voter, "投票 2")[1]
+    assert ear.said() == ([] if one else ["o_v2", "o_v3"])     # no board was computed meanwhile
+    assert _votes_of(sim_b.text("o_reader", "排行")[1], "项目2") == 3
+    assert "点赞成功" in sim_a.text("o_v4", "投票 2")[1]
+    assert ear.said() == ([ANSWERS] if one else ["o_v4"])
+    assert _heard(lambda: len(cache_b.answers) == 0, cache_b)
+    assert _votes_of(sim_b.text("o_reader", "排行")[1], "项目2") == 4
+
+
+def test_a_board_computed_while_the_flag_is_up_hears_the_next_vote(two_workers: tuple[Flask, Flask],
+                                                                   clock: Clock) -> None:
+    """The flag left up by an earlier vote (no board computed since) is lowered before the board
+    reads SQL, so the next vote is said, and the kept board is forgotten."""
+    a, b = two_workers
+    services, cache_b = a.extensions["youthvoice"], b.extensions["youthvoice"].read_cache
+    with services.db.session() as s:
+        create_round(s, services.settings, entries=3)
+    services.store.put(cache_b.channel.told, "1")
+    sim_a, sim_b = _sim(a, clock), _sim(b, clock)
+    assert _votes_of(sim_b.text("o_reader", "排行")[1], "项目2") == 0
+    assert services.store.get(cache_b.channel.told) is None and len(cache_b.answers) == 1
+    assert "点赞成功" in sim_a.text("o_voter", "投票 2")[1]
+    assert _heard(lambda: len(cache_b.answers) == 0, cache_b)
+    assert _votes_of(sim_b.text("o_reader", "排行")[1], "项目2") == 1
+
+
+def test_a_refused_vote_says_nothing(two_workers: tuple[Flask, Flask], clock: Clock) -> None:
+    """A refusal rolled back what it did: nobody's cache has anything to forget."""
+    a, b = two_workers
+    services, cache_b = a.extensions["youthvoice"], b.extensions["youthvoice"].read_cache
+    with services.db.session() as s:
+        create_round(s, services.settings, entries=3)
+    sim_a, ear = _sim(a, clock), Ear(services)
+    assert "点赞成功" in sim_a.text("o_voter", "投票 2")[1]
+    ear.said()
+    _sim(b, clock).text("o_reader", "排行")
+    clock.advance(dt.timedelta(seconds=services.settings.contest.min_seconds_between_votes))
+    c = services.settings.contest
+    assert sim_a.text("o_voter", "投票 2")[1] == t("contest.refuse.entry_day",
+                                                  per_entry_per_day=c.votes_per_entry_per_user_per_day)
+    assert ear.said() == [] and len(cache_b.answers) == 1
 
 
 def test_an_operators_command_empties_every_worker(two_workers: tuple[Flask, Flask], clock: Clock) -> None:
