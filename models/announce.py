@@ -33,7 +33,7 @@ def announce(session: Session, settings: Settings, month: str, now: dt.datetime)
     """Queue the results of a closed round and mark it announced; twice queues nothing new."""
     res = results(session, month)
     if res.state not in (RoundState.CLOSED, RoundState.ANNOUNCED):
-        raise ContestError(f"{month} 的大赛尚未结束，不能公布结果")
+        raise ContestError("contest.error.not_closed", month=month)
     admins = sum(_to_org_admins(session, settings, res, s, now) for s in res.standings)
     subs = _to_subscribers(session, settings, res, now)
     mass, refused = _mass(session, settings, res, now)

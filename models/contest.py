@@ -93,7 +93,7 @@ def round_of(session: Session, month: str) -> Round:
     """A month's round that must exist (operator commands)."""
     row = get_round(session, month)
     if row is None:
-        raise ContestError(f"{month} 没有大赛")
+        raise ContestError("contest.error.no_round", month=month)
     return row
 
 

@@ -13,7 +13,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.settings import ContestSettings
-from core.texts import t
 from models.contest_fraud import record
 from models.contest_rank import Standing, final_board, tally
 from models.contest_rounds import ContestError, Entry, Round, RoundState, entries, get_round, lock_round
@@ -44,17 +43,17 @@ def check_closable(row: Round, now: dt.datetime, tz: dt.tzinfo) -> None:
         return
     closes = f"{row.closes_at.astimezone(tz) - dt.timedelta(seconds=1):%Y-%m-%d %H:%M:%S}"
     if row.opens_at is not None and now < row.opens_at:
-        raise ContestError(t("contest.close.not_open", month=row.month, closes=closes,
-                             opens=f"{row.opens_at.astimezone(tz):%Y-%m-%d %H:%M}"))
-    raise ContestError(t("contest.close.still_open", month=row.month, closes=closes))
+        raise ContestError("contest.close.not_open", month=row.month, closes=closes,
+                           opens=f"{row.opens_at.astimezone(tz):%Y-%m-%d %H:%M}")
+    raise ContestError("contest.close.still_open", month=row.month, closes=closes)
 
 
 def check_voidable(row: Round) -> None:
     """Refuse to void votes of a round that is not voting (a closed count is frozen)."""
     if row.state in (RoundState.CLOSED, RoundState.ANNOUNCED):
-        raise ContestError(t("contest.void.closed", month=row.month))
+        raise ContestError("contest.void.closed", month=row.month)
     if row.state != RoundState.VOTING:
-        raise ContestError(t("contest.void.not_open", month=row.month))
+        raise ContestError("contest.void.not_open", month=row.month)
 
 
 def close_round(session: Session, month: str, c: ContestSettings, now: dt.datetime,
@@ -62,7 +61,7 @@ def close_round(session: Session, month: str, c: ContestSettings, now: dt.dateti
     """End voting, rank, fix the winners and freeze the count; closing twice changes nothing."""
     row = get_round(session, month)
     if row is None or row.state == RoundState.SHORTLISTING:
-        raise ContestError(f"{month} 还没有入围名单，无法结束")
+        raise ContestError("contest.error.no_shortlist", month=month)
     if lock_round(session, row.id, [RoundState.VOTING]) is None:
         session.refresh(row)
         return results(session, month)  # already closed by someone else: same outcome
@@ -133,7 +132,7 @@ def results(session: Session, month: str) -> Results:
     """The round's final standings and frozen-file digest (empty standings before the close)."""
     row = get_round(session, month)
     if row is None:
-        raise ContestError(f"{month} 没有大赛")
+        raise ContestError("contest.error.no_round", month=month)
     if row.state not in (RoundState.CLOSED, RoundState.ANNOUNCED):
         return Results(month, row.state, (), None, None)
     board = [Standing(e.number, e.item_id, e.org_id, e.name, e.final_votes or 0,
@@ -163,5 +162,5 @@ def entry_of(session: Session, round_id: int, number: int) -> Entry:
     """An entry that must exist (operator commands)."""
     row = session.scalar(select(Entry).where(Entry.round_id == round_id, Entry.number == number))
     if row is None:
-        raise ContestError(f"没有编号为 {number} 的入围项目")
+        raise ContestError("contest.error.no_entry", number=number)
     return row

@@ -14,14 +14,13 @@ from models.sheets import Column, ImportFailed, Row, RowError, decimal, read_tab
 COLUMNS = (Column("number", ("编号", "项目编号", "number")),
            Column("score", ("评委得分", "评委评分", "评分", "score")))
 SCORE_MIN, SCORE_MAX = 0.0, 100.0  # the judges' scale, as the published rules state it
-EMPTY = "（空）"
 
 
 def load_judges(session: Session, month: str, path: Path, now: dt.datetime, actor: str) -> int:
     """Set the showcase's judges' scores from the file; raise ImportFailed listing every bad row."""
     row = get_round(session, month)
     if row is None or row.state != RoundState.VOTING:
-        raise ContestError(t("contest.judge.not_voting", month=month))
+        raise ContestError("contest.judge.not_voting", month=month)
     by_number = {e.number: e for e in entries(session, row.id)}
     scores = read_scores(path, set(by_number))
     for number, score in scores.items():
@@ -51,13 +50,13 @@ def _check(item: Row, numbers: set[int], lines: dict[int, int]) -> tuple[int, fl
     """One row: a showcase number not given before and a score on the judges' scale."""
     number = whole_number(item["number"])
     if number is None:
-        return row_error(item.line, "contest.judge.bad_number", value=item["number"] or EMPTY)
+        return row_error(item.line, "contest.judge.bad_number", value=item["number"] or t("sheets.blank_cell"))
     if number not in numbers:
         return row_error(item.line, "contest.judge.unknown", number=number)
     if number in lines:
         return row_error(item.line, "contest.judge.repeated", number=number, first=lines[number])
     score = decimal(item["score"])
     if score is None or not SCORE_MIN <= score <= SCORE_MAX:
-        return row_error(item.line, "contest.judge.bad_score", value=item["score"] or EMPTY,
+        return row_error(item.line, "contest.judge.bad_score", value=item["score"] or t("sheets.blank_cell"),
                          min=f"{SCORE_MIN:g}", max=f"{SCORE_MAX:g}")
     return number, score

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, utcnow
 from models.filing import Filing, FilingItem, Intention, ReviewState
+from models.refusals import Refused
 
 # The key of the contest's advisory lock (PostgreSQL): every vote holds it shared, every void and
 # close exclusively (lock_round), so those wait for the votes in flight and hold back new ones.
@@ -27,8 +28,8 @@ class RoundState(StrEnum):
     ANNOUNCED = "announced"
 
 
-class ContestError(ValueError):
-    """An operator's request that the contest's rules refuse; the message is Chinese."""
+class ContestError(Refused, ValueError):
+    """An operator's request that the contest's rules refuse (a phrase: models/refusals.py)."""
 
 
 class Round(Base):
@@ -90,7 +91,7 @@ def default_window(month: str, opens_day: int, closes_day: int,
 def explicit_window(first: dt.date, last: dt.date, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
     """A window from its first to its last day, both included."""
     if last < first:
-        raise ContestError(f"投票截止日 {last} 早于开始日 {first}")
+        raise ContestError("contest.error.window_reversed", first=first.isoformat(), last=last.isoformat())
     opens = dt.datetime.combine(first, dt.time(), tz)
     return opens, dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tz)
 

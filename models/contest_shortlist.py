@@ -19,7 +19,7 @@ def shortlist(session: Session, month: str, item_ids: Sequence[int], size: int,
     pool = {item.id: (item, org) for item, org in candidates(session, month)}
     missing = [i for i in item_ids if i not in pool]
     if missing:
-        raise ContestError(f"这些活动不是 {month} 已审核通过的设计大赛申报：{', '.join(map(str, missing))}")
+        raise ContestError("contest.error.not_candidates", month=month, items=tuple(missing))
     session.execute(delete(Entry).where(Entry.round_id == row.id))
     for number, item_id in enumerate(item_ids, start=1):
         item, org = pool[item_id]
@@ -33,10 +33,10 @@ def shortlist(session: Session, month: str, item_ids: Sequence[int], size: int,
 def _check_can_shortlist(session: Session, row: Round, item_ids: Sequence[int], size: int) -> None:
     """Refuse a showcase that is empty, too big, repeated, or already voted on."""
     if not item_ids or len(item_ids) > size:
-        raise ContestError(f"入围项目数应为 1 至 {size} 个，实际 {len(item_ids)} 个")
+        raise ContestError("contest.error.shortlist_size", size=size, count=len(item_ids))
     if len(set(item_ids)) != len(item_ids):
-        raise ContestError("入围名单中有重复的活动")
+        raise ContestError("contest.error.shortlist_repeated")
     if row.state in (RoundState.CLOSED, RoundState.ANNOUNCED):
-        raise ContestError(f"{row.month} 的大赛已结束，不能再修改入围名单")
+        raise ContestError("contest.error.shortlist_closed", month=row.month)
     if session.scalar(select(func.count(Vote.id)).where(Vote.round_id == row.id)):
-        raise ContestError(f"{row.month} 已有投票，不能再修改入围名单")
+        raise ContestError("contest.error.shortlist_voted", month=row.month)

@@ -406,7 +406,7 @@ def _check_window(state: str, opens: dt.datetime | None, closes: dt.datetime | N
     if state != RoundState.VOTING or now >= closes:
         raise VoteRefused(Refusal.ENDED, month=month)
     if now < opens:
-        raise VoteRefused(Refusal.NOT_OPEN, opens=f"{opens.astimezone(tz):%m月%d日 %H:%M}")
+        raise VoteRefused(Refusal.NOT_OPEN, opens=opens.astimezone(tz))
 
 
 def _check_voter(blacklisted: bool, follower: bool) -> None:

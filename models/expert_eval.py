@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.settings import ExpertSettings
-from core.texts import t
+from core.texts import Phrase, t
 from models.accounts import User
 from models.expert_scores import (
     Figures,
@@ -21,12 +21,13 @@ from models.expert_scores import (
 )
 from models.experts import Expert, ExpertMonth, ExpertPeriod, month_ended, months_of, next_month_start
 from models.outbox import Channel, enqueue
+from models.refusals import Refused
 
 TEMPLATE_VALUE_MAX = 20  # WeChat drops a template value over 20 characters
 
 
-class NotReady(Exception):
-    """The period cannot be evaluated yet; the text says why (operator-facing)."""
+class NotReady(Refused):
+    """The period cannot be evaluated yet; the phrase says why (models/refusals.py)."""
 
 
 def params_of(settings: ExpertSettings) -> Params:
@@ -57,24 +58,23 @@ def check_importable(month: str, today: dt.date, partial: bool) -> None:
     """Raise NotReady for a month that has not begun, or is running and not imported as partial."""
     current = f"{today:%Y-%m}"
     if month > current:
-        raise NotReady(t("experts.cli.month_future", month=month, today=today.isoformat()))
+        raise NotReady("experts.cli.month_future", month=month, today=today.isoformat())
     if month == current and not partial:
-        raise NotReady(t("experts.cli.month_running", month=month,
-                         end=next_month_start(month).isoformat()))
+        raise NotReady("experts.cli.month_running", month=month, end=next_month_start(month).isoformat())
 
 
 def check_evaluable(session: Session, month: str, now: dt.datetime) -> None:
     """Raise NotReady unless the month has ended and its figures were imported after its end."""
     end = next_month_start(month)
     if not month_ended(month, now.date()):
-        raise NotReady(t("experts.cli.evaluate_open", month=month, end=end.isoformat()))
+        raise NotReady("experts.cli.evaluate_open", month=month, end=end.isoformat())
     if not month_figures(session, month):
-        raise NotReady(t("experts.cli.no_figures", month=month))
+        raise NotReady("experts.cli.no_figures", month=month)
     ended_at = dt.datetime.combine(end, dt.time(), tzinfo=now.tzinfo)
     early = session.scalar(select(ExpertMonth.id).where(ExpertMonth.month == month,
                                                         ExpertMonth.imported_at < ended_at).limit(1))
     if early is not None:
-        raise NotReady(t("experts.cli.evaluate_partial", month=month))
+        raise NotReady("experts.cli.evaluate_partial", month=month)
 
 
 def _mark_done(session: Session, period: str, now: dt.datetime) -> None:
@@ -125,10 +125,9 @@ def _queue(session: Session, key: str, purpose: str, openid: str, template: str,
 def record_no_figures(session: Session, month: str, now: dt.datetime) -> None:
     """Record an ended month without figures as evaluated (nothing to rank), so its quarter can close."""
     if not month_ended(month, now.date()):
-        raise NotReady(t("experts.cli.evaluate_open", month=month,
-                         end=next_month_start(month).isoformat()))
+        raise NotReady("experts.cli.evaluate_open", month=month, end=next_month_start(month).isoformat())
     if month_figures(session, month):
-        raise NotReady(t("experts.cli.has_figures", month=month))
+        raise NotReady("experts.cli.has_figures", month=month)
     _mark_done(session, month, now)
 
 
@@ -143,11 +142,11 @@ def check_quarter_ready(session: Session, quarter: str, today: dt.date) -> None:
     """Raise NotReady, naming each month still open, unless the quarter ended and all were evaluated."""
     months = months_of(quarter)
     if not month_ended(months[-1], today):
-        raise NotReady(t("experts.cli.quarter_open", quarter=quarter))
-    pending = [t("experts.cli.month_imported" if month_figures(session, m) else "experts.cli.month_missing",
-                 month=m) for m in months if not is_done(session, m)]
+        raise NotReady("experts.cli.quarter_open", quarter=quarter)
+    pending = tuple(Phrase("experts.cli.month_imported" if month_figures(session, m) else "experts.cli.month_missing",
+                           {"month": m}) for m in months if not is_done(session, m))
     if pending:
-        raise NotReady(t("experts.cli.quarter_pending", quarter=quarter, months="、".join(pending)))
+        raise NotReady("experts.cli.quarter_pending", quarter=quarter, months=pending)
 
 
 def select_quarter(session: Session, quarter: str, settings: ExpertSettings, admins: list[str],

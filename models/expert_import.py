@@ -9,6 +9,7 @@ from typing import TypeVar
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from core.texts import t
 from models.base import tidy_name
 from models.experts import NAME_MAX, PLATFORM_ID_MAX, Expert, ExpertMonth
 from models.sheets import Column, ImportFailed, Row, RowError, read_table, row_error, whole_number
@@ -27,7 +28,6 @@ ROSTER_COLUMNS = (
     Column("platform_id", ("平台ID", "专家ID", "platform_id", "platform id"), required=False),
 )
 LABELS = {c.key: c.label for c in STAT_COLUMNS}
-EMPTY = "（空）"
 T = TypeVar("T")
 
 
@@ -111,13 +111,13 @@ def _stat_row(row: Row, by_name: dict[str, int], by_pid: dict[str, int]) -> Stat
     pid, name = row["platform_id"], row["name"]
     expert_id = by_pid.get(pid) if pid else by_name.get(name)
     if expert_id is None:
-        return row_error(row.line, "experts.import.unknown_expert", expert=pid or name or EMPTY)
+        return row_error(row.line, "experts.import.unknown_expert", expert=pid or name or t("sheets.blank_cell"))
     numbers: dict[str, int | None] = {}
     for col in ("answers", "interacted", "questions", "likes"):
         numbers[col] = whole_number(row[col])
         if numbers[col] is None and (row[col] or col in ("answers", "interacted")):
             return row_error(row.line, "experts.import.not_count", column=LABELS[col],
-                             value=row[col] or EMPTY)
+                             value=row[col] or t("sheets.blank_cell"))
     answers, interacted = numbers["answers"] or 0, numbers["interacted"] or 0
     if interacted > answers:
         return row_error(row.line, "experts.import.interacted_over", interacted=interacted,
@@ -170,7 +170,7 @@ def _roster_row(row: Row, fields: tuple[str, ...], seen: dict[str, int]) -> Rost
     if name is None:
         return row_error(row.line, "experts.import.bad_name", max=NAME_MAX)
     if field not in fields:
-        return row_error(row.line, "experts.import.bad_field", field=field or EMPTY,
+        return row_error(row.line, "experts.import.bad_field", field=field or t("sheets.blank_cell"),
                          fields="、".join(fields))
     if len(pid) > PLATFORM_ID_MAX:
         return row_error(row.line, "experts.import.bad_pid", max=PLATFORM_ID_MAX)

@@ -17,13 +17,17 @@ from models.filing_ops import export_items
 from models.orgs import Organisation
 from models.support import assess_item, support_name
 
-# (header, column width in characters): the form's nine columns, then ours.
+# (column, width in characters): the form's nine columns, then ours; headers in the catalog.
 COLUMNS: tuple[tuple[str, int], ...] = (
-    ("序号", 6), ("镇街", 8), ("活动名称", 24), ("活动时间", 26), ("活动地点", 18), ("活动规模", 10),
-    ("活动类型", 14), ("活动简介", 40), ("申请意向", 28),
-    ("组织", 20), ("申报时间", 18), ("审核状态", 10), ("符合条件", 60), ("审核意见", 24), ("活动编号", 10),
+    ("seq", 6), ("town", 8), ("name", 24), ("time", 26), ("location", 18), ("scale", 10),
+    ("type", 14), ("description", 40), ("intentions", 28),
+    ("org", 20), ("filed_at", 18), ("state", 10), ("eligibility", 60), ("review", 24), ("item", 10),
 )
-HEADERS = [name for name, _ in COLUMNS]
+
+
+def headers() -> list[str]:
+    """The header row, from the catalog."""
+    return [t(f"filing.export.col.{column}") for column, _ in COLUMNS]
 
 
 def export_rows(session: Session, month: str | None, rules: SupportSettings,
@@ -36,14 +40,14 @@ def export_rows(session: Session, month: str | None, rules: SupportSettings,
 def _row(n: int, item: FilingItem, org: Organisation, rules: SupportSettings,
          tz: ZoneInfo) -> list[object]:
     """The cells of one activity."""
-    intentions = "、".join(support_name(v) for v in item.intentions)
-    description = item.description + (f"\n方案：{item.plan_url}" if item.plan_url else "")
-    eligibility = "\n".join(f"{support_name(r.intention)}：{r.reason}"
+    intentions = t("list.separator").join(support_name(v) for v in item.intentions)
+    plan = "\n" + t("filing.export.plan", url=item.plan_url) if item.plan_url else ""
+    eligibility = "\n".join(t("filing.export.eligibility", support=support_name(r.intention), reason=r.reason)
                             for r in assess_item(item, rules))
     filed_at = item.filing.filed_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
     scale: object = item.scale if item.scale_low is None else item.scale_text  # a range stays text
     return [n, item.town, item.name, item.time_text, item.location, scale,
-            t(f"filing.type.{item.activity_type}"), description, intentions, org.name, filed_at,
+            t(f"filing.type.{item.activity_type}"), item.description + plan, intentions, org.name, filed_at,
             t(f"filing.state.{item.review_state}"), eligibility, item.review_reason or "", item.id]
 
 
@@ -52,7 +56,7 @@ def write_xlsx(path: Path, rows: list[list[object]], title: str) -> None:
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]  # Excel's limit on sheet names
-    sheet.append(HEADERS)
+    sheet.append(headers())
     for row in rows:
         sheet.append(row)
     for index, (_, width) in enumerate(COLUMNS, start=1):
@@ -70,5 +74,5 @@ def write_csv(path: Path, rows: list[list[object]]) -> None:
     """UTF-8 with a byte-order mark, so that Excel opens the Chinese correctly."""
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(HEADERS)
+        writer.writerow(headers())
         writer.writerows(rows)

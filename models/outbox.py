@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import JSON, CursorResult, String, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from core.texts import t
 from models.base import Base, utcnow
 
 
@@ -109,7 +110,7 @@ def mark_delivered(session: Session, wx_msgid: str, wx_status: str, now: dt.date
     row.status = DELIVERY_STATES.get(wx_status.strip().lower(), Status.FAILED)
     row.delivered_at = now if row.status == Status.DELIVERED else None
     if row.status != Status.DELIVERED:
-        row.last_error = f"送达失败：{wx_status}"[:500]
+        row.last_error = t("push.error.not_delivered", status=wx_status)[:500]
     return True
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
+from core.texts import t
 from models.outbox import OutboxMessage, Status
 
 
@@ -105,7 +106,7 @@ def record_fallback(session: Session, msg: Claimed, code: int, channel: str,
                     payload: dict[str, Any], now: dt.datetime) -> bool:
     """Send the message again at once on another channel (customer-service -> template)."""
     return finish(session, msg, status=Status.QUEUED, channel=channel, payload=payload,
-                  next_attempt_at=now, last_error_code=code, last_error=f"{code}: 改用模板消息")
+                  next_attempt_at=now, last_error_code=code, last_error=t("push.error.fell_back", code=code))
 
 
 def release(session: Session, msg: Claimed, at: dt.datetime | None = None) -> bool:

@@ -218,8 +218,9 @@ def match_header(grid: Grid, columns: tuple[Column, ...], one_of: tuple[str, ...
     if header is None:
         line, cells, found = max(scored, key=lambda s: len(s[2]))
         raise ImportFailed([row_error(line, "sheets.missing_columns",
-                                      columns="、".join(_missing(found, columns, one_of)),
-                                      found="、".join(c for c in cells if c) or "（空）")])
+                                      columns=t("list.separator").join(_missing(found, columns, one_of)),
+                                      found=t("list.separator").join(c for c in cells if c)
+                                      or t("sheets.blank_cell"))])
     line, cells, found = header
     _refuse_repeated(line, cells, columns)
     heading = {key: _at(cells, i) for key, i in found.items()}
@@ -246,7 +247,7 @@ def _missing(found: dict[str, int], columns: tuple[Column, ...], one_of: tuple[s
     """The headers of required columns the row lacks (one_of: at least one of these)."""
     missing = [c.label for c in columns if c.required and c.key not in found]
     if one_of and not any(k in found for k in one_of):
-        missing.append("或".join(c.label for c in columns if c.key in one_of))
+        missing.append(t("sheets.either").join(c.label for c in columns if c.key in one_of))
     return missing
 
 

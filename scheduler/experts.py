@@ -10,6 +10,7 @@ import logging
 
 from bot.services import Services
 from bot.store import Busy
+from core.texts import word
 from models.expert_eval import NotReady, evaluate, is_done, month_figures, select_quarter
 from models.expert_scores import QuarterStanding
 from models.experts import previous_month, quarter_of
@@ -35,7 +36,7 @@ def evaluate_previous_month(services: Services, now: dt.datetime) -> None:
     except Busy:
         return  # another process is evaluating it
     except NotReady as exc:  # figures imported before the month ended: the operators must re-import
-        log.warning("experts: %s not evaluated: %s", month, exc)
+        log.warning("experts: %s not evaluated: %s", month, word(exc.phrase))
         return
     log.info("experts: evaluated %s, queued %d notifications", month, queued)
 
@@ -55,7 +56,7 @@ def select_previous_quarter(services: Services, now: dt.datetime) -> None:
     except Busy:
         return  # another process is choosing it
     except NotReady as exc:  # a month of the quarter is not evaluated yet: skip, try again later
-        log.warning("experts: %s not chosen: %s", quarter, exc)
+        log.warning("experts: %s not chosen: %s", quarter, word(exc.phrase))
         return
     if top is not None:
         log.info("experts: chose %d experts for %s, queued %d notifications", len(top), quarter, queued)

@@ -11,6 +11,10 @@ from models.filing import Filing
 from models.filing_ops import submit_filing
 from tests.support import TZ, create_org, create_user
 
+# The export's header row: the form's nine columns (DOMAIN.md), then the city's own.
+FORM = ["序号", "镇街", "活动名称", "活动时间", "活动地点", "活动规模", "活动类型", "活动简介", "申请意向"]
+EXPORT_HEADERS = [*FORM, "组织", "申报时间", "审核状态", "符合条件", "审核意见", "活动编号"]
+
 
 def activity(name: str = "青年沙龙", day: str = "2017-11-20", scale: int = 150,
              intentions: tuple[str, ...] = ("goods",), **extra: Any) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot.push.sender import Sender
 from bot.wechat.fake_state import FakeWeChat
 from core.settings import Settings
+from core.texts import word
 from models.announce import announce
 from models.contest_close import close_round
 from models.contest_rounds import ContestError, Round, RoundState
@@ -91,8 +92,9 @@ def test_an_open_round_cannot_be_announced(settings_factory, app_factory, fake_w
     svc = push_services(app_factory, push_settings(settings_factory, fake_wechat,
                                                    contest={**CONTEST, "frozen_dir": str(tmp_path)}))
     create_closable_round(svc)
-    with svc.db.session() as s, pytest.raises(ContestError, match="尚未结束"):
+    with svc.db.session() as s, pytest.raises(ContestError) as refused:
         announce(s, svc.settings, "2017-11", DEC2)
+    assert word(refused.value.phrase) == "2017-11 的大赛尚未结束，不能公布结果"
     with svc.db.session() as s:
         assert s.scalar(select(OutboxMessage.id)) is None
 

@@ -21,13 +21,12 @@ from bot.app import create_app
 from bot.db import Database
 from bot.services import Services
 from bot.store import connect
-from models.filing_export import HEADERS
 from models.outbox import OutboxMessage
 from tests.support import Clock, create_org, make_settings, redis_url, reset_database
 from tests.support_activities import publish_item, register_people
 from tests.support_console import ADMIN, PASSWORD, cast, create_accounts
 from tests.support_contest import at, create_item, create_round
-from tests.support_filing import activity, create_filing
+from tests.support_filing import EXPORT_HEADERS, activity, create_filing
 
 CHROMIUM = Path(os.environ.get("YOUTHVOICE_CHROMIUM", "/usr/bin/chromium"))
 NOW = "2017-11-15 10:00"
@@ -181,7 +180,7 @@ def test_the_download_opens_with_openpyxl(page: Any, tmp_path: Path) -> None:
     path = tmp_path / info.value.suggested_filename
     info.value.save_as(path)
     rows = list(load_workbook(path).active.iter_rows(values_only=True))
-    assert list(rows[0]) == HEADERS
+    assert list(rows[0]) == EXPORT_HEADERS
     assert "浏览器沙龙" in [r[2] for r in rows[1:]]
 
 

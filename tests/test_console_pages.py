@@ -21,12 +21,11 @@ from models.contest_fraud import flag_bursts
 from models.contest_rounds import Entry, RoundState, get_round
 from models.contest_votes import Vote, VoteStatus
 from models.filing import FilingItem, ReviewState
-from models.filing_export import HEADERS
 from models.orgs import Organisation
 from models.outbox import Channel, OutboxMessage, Status, enqueue
 from tests.support_console import cast, create_accounts, login, outbox_count, post
 from tests.support_contest import at, create_item, create_round
-from tests.support_filing import activity, create_filing
+from tests.support_filing import EXPORT_HEADERS, activity, create_filing
 
 POINTS = re.compile(r'data-series="valid" points="([^"]+)"')
 
@@ -185,7 +184,7 @@ def test_the_export_is_the_filing_export(admin: Any, services: Services) -> None
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert list(rows[0]) == HEADERS and [r[2] for r in rows[1:]] == ["十一月", "十二月"]
+    assert list(rows[0]) == EXPORT_HEADERS and [r[2] for r in rows[1:]] == ["十一月", "十二月"]
     one = load_workbook(io.BytesIO(admin.get("/admin/export/filings.xlsx?month=2017-12").data)).active
     assert [r[2] for r in list(one.iter_rows(values_only=True))[1:]] == ["十二月"]
     assert admin.get("/admin/export/filings.xlsx?month=2017-13").status_code == 400

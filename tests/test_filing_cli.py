@@ -14,9 +14,7 @@ from bot.services import Services
 from models.filing import FilingItem, FilingReview
 from models.outbox import OutboxMessage
 from tests.support import TZ, Clock
-from tests.support_filing import activity, create_filing
-
-FORM = ["序号", "镇街", "活动名称", "活动时间", "活动地点", "活动规模", "活动类型", "活动简介", "申请意向"]
+from tests.support_filing import FORM, activity, create_filing
 
 
 def run(app: Flask, *args: str) -> object:

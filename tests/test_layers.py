@@ -7,6 +7,7 @@ whatever is installed or imported first.
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -161,3 +162,51 @@ def test_the_lazy_import_finder_finds_them(tmp_path: Path) -> None:
         assert [h.split(" ", 1)[1] for h in lazy_imports(path)] == ["models", "bot.store"]
     finally:
         path.unlink()
+
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+ALIASES = {"Column", "removesuffix", "removeprefix"}  # headers a sheet may use, a suffix it strips
+VOCABULARY = {"KINDS", "SUFFIXES", "TAILS"}  # the words an answer or a sheet may use (org kinds, town tails)
+
+
+def sentences(path: Path) -> list[str]:
+    """Chinese strings in a module that are not docstrings nor what it accepts as input (a
+    spreadsheet's header aliases, a suffix it strips, the vocabulary it matches answers against):
+    text the module would word itself."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    allowed: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if name in ALIASES:
+                allowed |= {id(n) for arg in node.args for n in ast.walk(arg)}
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") in VOCABULARY for t in node.targets):
+            allowed |= {id(n) for n in ast.walk(node.value)}
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                allowed.add(id(first.value))
+    return [f"{path.relative_to(ROOT)}:{n.lineno} {n.value!r}" for n in ast.walk(tree)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str) and CJK.search(n.value)
+            and id(n) not in allowed]
+
+
+def test_the_domain_words_nothing() -> None:
+    """Models return codes and values (models/refusals.py); every sentence is in the catalog."""
+    files = sorted((ROOT / "models").rglob("*.py"))
+    assert len(files) > 30
+    assert [hit for p in files for hit in sentences(p)] == []
+
+
+def test_the_sentence_finder_finds_them(tmp_path: Path) -> None:
+    """The check itself: a refusal's sentence or an f-string is found; a docstring, a header
+    alias or a stripped suffix is not."""
+    probe = ROOT / "tests" / f"_probe_{tmp_path.name}.py"
+    probe.write_text('"""模块说明"""\nA = Column("name", ("名称", "name"))\n'
+                     'def f(x):\n    """函数说明"""\n    x.removesuffix("分")\n'
+                     '    raise ValueError(f"{x} 没有大赛")\n'
+                     'KINDS = {"青年之家": 1}\nB = "入围名单中有重复的活动"\n', encoding="utf-8")
+    try:
+        assert sorted(h.split(" ", 1)[1] for h in sentences(probe)) == ["' 没有大赛'", "'入围名单中有重复的活动'"]
+    finally:
+        probe.unlink()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from bot.cli.common import MONTH, fail, services, session
-from core.texts import t
+from core.texts import t, word
 from models.announce import announce as announce_month
 from models.contest_rounds import ContestError
 
@@ -18,7 +18,7 @@ def announce(month: str) -> None:
         with session() as s:
             done = announce_month(s, svc.settings, month, svc.now())
     except ContestError as exc:
-        fail(str(exc))
+        fail(word(exc.phrase))
     mass = t("cli.announce.mass_one") if done.mass else t("cli.announce.mass_none")
     click.echo(t("cli.announce.queued", month=done.month, org_admins=done.org_admins,
                  subscribers=done.subscribers, mass=mass, refused=done.mass_refused))

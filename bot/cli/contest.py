@@ -10,7 +10,7 @@ import click
 from bot.cli.common import MONTH, fail, services, session
 from bot.cli.contest_status import print_status
 from bot.cli.imports import fail_import
-from core.texts import t
+from core.texts import t, word
 from models import contest
 from models.contest_close import check_closable, check_voidable, entry_of
 from models.contest_fraud import VoidScope, blacklist_add, blacklist_remove, void_votes
@@ -47,7 +47,7 @@ def shortlist(month: str, item_ids: tuple[int, ...], first: dt.datetime | None,
             window = _window(month, first, last)
             row = make_shortlist(s, month, list(item_ids), c.shortlist_size, window, svc.now())
         except ContestError as exc:
-            fail(str(exc))
+            fail(word(exc.phrase))
         for entry in contest.entries(s, row.id):
             click.echo(t("cli.contest.shortlist.entry", number=f"{entry.number:>3}", name=entry.name,
                          item=entry.item_id))
@@ -97,7 +97,7 @@ def close(month: str, by: str | None, force: bool) -> None:
                 check_closable(contest.round_of(s, month), svc.now(), svc.tz)
             results = contest.close_round(s, month, svc.settings.contest, svc.now(), _actor(by))
     except ContestError as exc:
-        fail(str(exc))
+        fail(word(exc.phrase))
     for st in results.standings:
         star = "★" if st.winner else " "
         click.echo(t("cli.contest.standing", star=star, rank=f"{st.rank:>3}", number=st.number, name=st.name,
@@ -127,7 +127,7 @@ def void(openid: str | None, entry: int | None, month: str | None, since: dt.dat
             check_voidable(row)
             entry_id = entry_of(s, row.id, entry).id if entry is not None else None
         except ContestError as exc:
-            fail(str(exc))
+            fail(word(exc.phrase))
         scope = VoidScope(openid, entry_id, since.replace(tzinfo=svc.tz) if since else None)
         count = void_votes(s, row, scope, reason.strip(), _actor(by), svc.now())
     click.echo(t("cli.contest.voided", month=month, n=count, reason=reason.strip()))
@@ -145,7 +145,7 @@ def judge(month: str, file: Path, by: str | None) -> None:
         with session() as s:
             count = contest.load_judges(s, month, file, svc.now(), _actor(by))
     except ContestError as exc:
-        fail(str(exc))
+        fail(word(exc.phrase))
     except ImportFailed as exc:
         fail_import(file, exc.errors)
     click.echo(t("contest.judge.done", month=month, count=count,
@@ -188,4 +188,4 @@ def status(month: str) -> None:
         try:
             print_status(s, contest.round_of(s, month), services().tz)
         except ContestError as exc:
-            fail(str(exc))
+            fail(word(exc.phrase))

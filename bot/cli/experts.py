@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.cli.common import MONTH, fail, services, session
 from bot.cli.imports import fail_import
-from core.texts import t
+from core.texts import t, word
 from models.accounts import new_code
 from models.base import tidy_name
 from models.expert_eval import (
@@ -117,7 +117,7 @@ def stats_import(file: Path, month: str, partial: bool) -> None:
             evaluated = is_done(s, month)
             result = import_stats(s, file, month, svc.now())
     except NotReady as exc:
-        fail(str(exc))
+        fail(word(exc.phrase))
     except ImportFailed as exc:
         fail_import(file, exc.errors)
     click.echo(t("experts.cli.stats_replaced", month=month, count=result.imported,
@@ -145,7 +145,7 @@ def evaluate_cmd(month: str, no_figures: bool) -> None:
             results = evaluate_month(month_figures(s, month), params_of(svc.settings.experts))
             experts = experts_by_id(s, [r.expert_id for r in results])
     except NotReady as exc:
-        fail(str(exc))
+        fail(word(exc.phrase))
     for r in results:
         e = experts[r.expert_id]
         click.echo(t("experts.cli.month_line", rank=r.rank or "-", name=e.name, field=e.field,
@@ -173,7 +173,7 @@ def quarter_cmd(quarter: str) -> None:
             top, queued = select_quarter(s, quarter, svc.settings.experts,
                                          svc.settings.admins.openids, svc.now())
         except NotReady as exc:
-            fail(str(exc))
+            fail(word(exc.phrase))
         _show_quarter(s, quarter)
     click.echo(t("experts.cli.quarter_done", quarter=quarter, count=len(top), queued=queued))
 

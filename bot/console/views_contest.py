@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from bot.console import charts, figures
 from bot.console.pages import db, done, month_now, refused
 from bot.console.security import actor, services
-from core.texts import t
+from core.texts import t, word
 from models import contest
 from models.announce import announce as announce_month
 from models.console import audit
@@ -137,7 +137,7 @@ def shortlist(month: str) -> Response:
                   after={"items": ids, "opens": window[0].isoformat(), "closes": window[1].isoformat()})
             rebuilt = row.month
     except ContestError as exc:
-        return refused(str(exc), "console.contest_month", month=month)
+        return refused(word(exc.phrase), "console.contest_month", month=month)
     return done(t("console.contest.shortlisted", month=rebuilt, count=len(ids)),
                 "console.contest_month", month=month)
 
@@ -163,7 +163,7 @@ def _window(month: str, first: str, last: str) -> tuple[dt.datetime, dt.datetime
     except ValueError as exc:
         if isinstance(exc, ContestError):
             raise
-        raise ContestError(t("console.contest.bad_dates")) from exc
+        raise ContestError("console.contest.bad_dates") from exc
 
 
 def void(month: str) -> Response:
@@ -178,7 +178,7 @@ def void(month: str) -> Response:
         with db() as s:
             count = _void(s, month, *scope_args, reason)
     except ContestError as exc:
-        return refused(str(exc), "console.contest_month", month=month)
+        return refused(word(exc.phrase), "console.contest_month", month=month)
     return done(t("console.void.done", month=month, count=count, reason=reason),
                 "console.contest_month", month=month, entry=number or "")
 
@@ -187,12 +187,12 @@ def _void_scope(openid: str | None, number: int | None, since: str, until: str,
                 reason: str) -> tuple[str | None, int | None, dt.datetime | None, dt.datetime | None]:
     """Check the void form: one follower or one project, a sane span, a reason."""
     if (openid is None) == (number is None):
-        raise ContestError(t("console.void.one_of"))
+        raise ContestError("console.void.one_of")
     if not reason:
-        raise ContestError(t("console.void.need_reason"))
+        raise ContestError("console.void.need_reason")
     start, end = _moment(since), _moment(until)
     if start and end and end <= start:
-        raise ContestError(t("console.void.bad_span"))
+        raise ContestError("console.void.bad_span")
     return openid, number, start, end
 
 
@@ -206,7 +206,7 @@ def _moment(text: str) -> dt.datetime | None:
             return dt.datetime.strptime(text, pattern).replace(tzinfo=services().tz)
         except ValueError:
             continue
-    raise ContestError(t("console.void.bad_time", text=text))
+    raise ContestError("console.void.bad_time", text=text)
 
 
 def _void(s: Session, month: str, openid: str | None, number: int | None, since: dt.datetime | None,
@@ -215,7 +215,7 @@ def _void(s: Session, month: str, openid: str | None, number: int | None, since:
     svc = services()
     row = contest.round_of(s, month)
     if row.state != RoundState.VOTING:
-        raise ContestError(t("console.void.not_voting", month=month))
+        raise ContestError("console.void.not_voting", month=month)
     entry_id = entry_of(s, row.id, number).id if number is not None else None
     before = figures.void_counts(s, row.id)
     count = void_votes(s, row, VoidScope(openid, entry_id, since, until), reason, actor(), svc.now())
@@ -271,7 +271,7 @@ def close(month: str) -> Response | str:
                   after={"state": res.state, "winners": [w.number for w in res.winners],
                          "sha256": res.digest})
     except ContestError as exc:
-        return refused(str(exc), "console.contest_month", month=month)
+        return refused(word(exc.phrase), "console.contest_month", month=month)
     return done(t("console.close.done", month=month, digest=res.digest or ""), "console.contest_month",
                 month=month)
 
@@ -297,7 +297,7 @@ def announce(month: str) -> Response | str:
             audit(s, actor(), "contest.announce", f"contest:{month}", svc.now(), before={"state": "closed"},
                   after={"org_admins": out.org_admins, "subscribers": out.subscribers, "mass": out.mass})
     except ContestError as exc:
-        return refused(str(exc), "console.contest_month", month=month)
+        return refused(word(exc.phrase), "console.contest_month", month=month)
     return done(t("console.announce.done", month=month, admins=out.org_admins, subs=out.subscribers,
                   mass=t("console.yes") if out.mass else t("console.no")) + out.mass_refused,
                 "console.contest_month", month=month)

@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 
 from bot.console.pages import UploadRefused, db, done, import_errors, month_now, refused, saved_upload
 from bot.console.security import actor, services
-from core.texts import t
+from core.texts import t, word
 from models.console import audit
 from models.expert_eval import (
     NotReady,
@@ -61,8 +61,10 @@ def upload_stats() -> Response | tuple[str, int]:
             result = import_stats(s, path, month, svc.now())
             audit(s, actor(), "expert.stats", f"experts:{month}", svc.now(),
                   after={"rows": result.imported, "replaced": result.replaced})
-    except (UploadRefused, NotReady) as exc:
+    except UploadRefused as exc:
         return index(errors=[str(exc)], status=400)
+    except NotReady as exc:
+        return index(errors=[word(exc.phrase)], status=400)
     except ImportFailed as exc:
         return index(errors=import_errors(_filename(), exc.errors), status=400)
     said = (t("experts.cli.stats_replaced", month=month, count=result.imported, replaced=result.replaced)
@@ -86,7 +88,7 @@ def evaluate() -> Response:
             queued = evaluate_month_of(s, month, svc.settings.experts, svc.now())
             audit(s, actor(), "expert.evaluate", f"experts:{month}", svc.now(), after={"queued": queued})
     except NotReady as exc:
-        return refused(str(exc), "console.experts", month=month)
+        return refused(word(exc.phrase), "console.experts", month=month)
     return done(t("console.experts.evaluated", month=month, queued=queued), "console.experts",
                 month=month)
 
@@ -105,6 +107,6 @@ def quarter() -> Response:
             audit(s, actor(), "expert.quarter", f"experts:{quarter}", svc.now(),
                   after={"top": [q.expert_id for q in top], "queued": queued})
     except NotReady as exc:
-        return refused(str(exc), "console.experts", quarter=quarter)
+        return refused(word(exc.phrase), "console.experts", quarter=quarter)
     return done(t("experts.cli.quarter_done", quarter=quarter, count=len(top), queued=queued),
                 "console.experts", quarter=quarter)

@@ -4,6 +4,9 @@ Each journey keeps its sentences in a module of this package; `t(key, **values)`
 """
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
+
 from core.texts import (
     activities,
     console,
@@ -41,3 +44,26 @@ CATALOG: dict[str, str] = _merge()
 def t(key: str, **values: object) -> str:
     """Format the catalog's sentence for key."""
     return CATALOG[key].format(**values) if values else CATALOG[key]
+
+
+@dataclasses.dataclass(frozen=True)
+class Phrase:
+    """A sentence not worded yet: its catalog key and values. The domain says what it refuses
+    with one (models/refusals.py); the layer that answers words it."""
+
+    key: str
+    values: Mapping[str, object] = dataclasses.field(default_factory=dict)
+
+
+def word(phrase: Phrase) -> str:
+    """The phrase's sentence: a value that is a phrase is worded first, a list or tuple is listed
+    with the catalog's separator."""
+    return t(phrase.key, **{name: _worded(value) for name, value in phrase.values.items()})
+
+
+def _worded(value: object) -> object:
+    if isinstance(value, Phrase):
+        return word(value)
+    if isinstance(value, list | tuple):
+        return CATALOG["list.separator"].join(str(_worded(item)) for item in value)
+    return value

@@ -1,6 +1,7 @@
 """Sentences of the platform itself: welcome, help, binding, errors."""
 
 TEXTS: dict[str, str] = {
+    "list.separator": "、",
     "welcome": "欢迎关注东莞“青年之声”！\n{help}",
     "help.header": "您可以发送以下文字：",
     "help.youth": "【项目】本月重磅项目展示\n【投票 N】为第 N 号项目点赞\n【排行】点赞排行榜\n"

@@ -1,6 +1,9 @@
 """Sentences of outgoing messages, result subscriptions, reminders and the push reports."""
 
 TEXTS: dict[str, str] = {
+    # why an outbox message stopped, as the console shows it
+    "push.error.not_delivered": "送达失败：{status}",
+    "push.error.fell_back": "{code}: 改用模板消息",
     # 订阅结果 in chat
     "push.results.subscribed": "已为您订阅 {month} 设计大赛评选结果，公布后将第一时间通知您。"
                                "\n发送“取消订阅结果”可退订。",

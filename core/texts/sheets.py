@@ -2,6 +2,8 @@
 
 TEXTS: dict[str, str] = {
     "sheets.line": "第 {line} 行：{reason}",
+    "sheets.blank_cell": "（空）",
+    "sheets.either": "或",
     "sheets.no_file": "找不到文件 {path}",
     "sheets.empty": "文件是空的，没有表头和数据",
     "sheets.binary": "这不是表格文件：请上传 .xlsx，或在 Excel 中“另存为”CSV 文件",
