@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any
 
 import redis
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.db import alembic_config
@@ -54,18 +57,24 @@ def check_settings(settings: Settings) -> Check:
     return Check(label, True, t("check.settings.ok", path=config_path() or EXAMPLE_CONFIG))
 
 
-def check_database(svc: Services) -> Check:
-    """The database answers and its schema is at the newest migration."""
-    from alembic.runtime.migration import MigrationContext
+@functools.cache
+def newest_revision(url: str) -> str | None:
+    """The newest migration's revision (read once: the migrations do not change while we run)."""
     from alembic.script import ScriptDirectory
 
+    return ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+
+
+def check_database(svc: Services) -> Check:
+    """The database answers and its schema is at the newest migration."""
     label = t("check.database")
     try:
-        with svc.db.engine.connect() as conn:
-            current = MigrationContext.configure(conn).get_current_revision()
+        with svc.db.engine.connect() as conn:  # read directly: alembic's context logs two lines
+            current = (conn.scalar(text("SELECT version_num FROM alembic_version"))
+                       if sa_inspect(conn).has_table("alembic_version") else None)
     except SQLAlchemyError as exc:
         return Check(label, False, t("check.database.down", error=type(exc).__name__))
-    head = ScriptDirectory.from_config(alembic_config(svc.db.url)).get_current_head()
+    head = newest_revision(svc.db.url)
     if current != head:
         return Check(label, False, t("check.database.behind", current=current or t("check.none"),
                                      head=head))
@@ -116,6 +125,9 @@ def policy_check(policy: str) -> Check:
 def check_wechat(svc: Services) -> Check:
     """The app id and secret give an access token from this server's IP."""
     label = t("check.wechat")
+    wx = svc.settings.wechat
+    if not wx.app_id.strip() or not wx.app_secret.strip():  # WeChat's refusal would only confuse
+        return Check(label, False, t("check.wechat.unset"))
     try:
         svc.api.tokens.fetch_now()
     except BadCredentials as exc:

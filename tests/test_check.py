@@ -190,6 +190,8 @@ def test_empty_credentials_fail_the_settings_line(app_factory: Callable[[Setting
     assert result.exit_code == 1
     assert lines(result)["设置"] == (
         "[失败] 设置：[wechat] app_secret 为空：请在 config.toml 中填写公众平台“设置与开发 → 基本配置”里的值。")
+    assert lines(result)["微信凭据"] == (
+        "[失败] 微信凭据：未检查：[wechat] app_id 或 app_secret 为空，填写后再运行本检查（见“设置”一行）。")
 
 
 def test_a_database_without_the_schema(app_factory: Callable[[Settings], Flask],

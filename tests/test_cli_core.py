@@ -1,9 +1,16 @@
 """Core commands: init-db, org add/invite, chat."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask
+
+from bot.app import create_app
+from bot.preflight import newest_revision
+from tests.support import make_settings
 
 
 def test_init_db_is_idempotent(app: Flask) -> None:
@@ -55,3 +62,42 @@ def test_an_operators_mistake_is_one_chinese_line(app: Flask, clock: Any) -> Non
     assert (result.exit_code, result.stderr) == (1, "错误：月份格式应为 YYYY-MM，例如 2026-12：2026-13\n")
     missing = app.test_cli_runner().invoke(args=["org", "invite", "99"])
     assert (missing.exit_code, missing.stderr) == (1, "错误：没有编号为 99 的组织\n")
+
+
+@pytest.fixture()
+def unmigrated(tmp_path: Path) -> Iterator[Flask]:
+    """The bot on a database nobody has run init-db on yet."""
+    app = create_app(make_settings(f"sqlite:///{tmp_path / 'new.db'}", "memory://unmigrated"))
+    yield app
+    app.extensions["youthvoice"].close()
+
+
+@pytest.mark.parametrize("args", [["contest", "status", "2017-11"], ["org", "add", "--name", "X", "--town", "莞城"],
+                                  ["expert", "evaluate", "2017-11"], ["push", "status"]])
+def test_a_command_before_init_db_says_to_run_it(unmigrated: Flask, args: list[str]) -> None:
+    """Typed before init-db, a command says what to do in one line, never a traceback."""
+    result = unmigrated.test_cli_runner().invoke(args=args)
+    head = newest_revision(unmigrated.extensions["youthvoice"].db.url)
+    assert (result.exit_code, result.stderr) == (
+        1, f"错误：数据库：表结构不是最新（当前 无，最新 {head}）：请运行 flask --app wsgi init-db。\n")
+
+
+def test_init_db_and_check_run_before_the_schema(unmigrated: Flask) -> None:
+    """The check reports the missing schema; init-db creates it, and the commands then run."""
+    runner = unmigrated.test_cli_runner()
+    check = runner.invoke(args=["check"])
+    assert check.exit_code == 1 and "[失败] 数据库：表结构不是最新（当前 无" in check.output
+    assert runner.invoke(args=["init-db"]).exit_code == 0
+    result = runner.invoke(args=["contest", "status", "2017-11"])
+    assert (result.exit_code, result.stderr) == (1, "错误：2017-11 没有大赛\n")
+
+
+def test_a_command_with_the_database_down_says_so(tmp_path: Path) -> None:
+    """Nothing listens where the database should be: one line naming the setting to check."""
+    app = create_app(make_settings("postgresql+psycopg://postgres@127.0.0.1:1/none", "memory://down"))
+    try:
+        result = app.test_cli_runner().invoke(args=["contest", "status", "2017-11"])
+    finally:
+        app.extensions["youthvoice"].close()
+    assert result.exit_code == 1 and result.stderr.startswith("错误：数据库：无法连接（OperationalError）")
+    assert "Traceback" not in result.output

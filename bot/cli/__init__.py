@@ -27,6 +27,7 @@ from bot.cli import (
     scheduler,
     supervisor,
 )
+from bot.cli.common import on_a_ready_database
 
 contest.group.add_command(announce.announce)
 GROUPS = (core.init_db, orgs.org, filing.filing, contest.group, experts.expert, push.push,
@@ -42,11 +43,20 @@ def init_app(app: Flask) -> None:
         app.cli.add_command(command)
 
 
+# The commands that run on a database not migrated yet: the one that migrates it, and the check
+# that says it is not.
+BEFORE_THE_SCHEMA = frozenset({"init-db", "check"})
+
+
 def _in_app_context(command: click.Command) -> None:
-    """Run every (sub)command inside the app context, however it is invoked."""
+    """Run every (sub)command inside the app context, however it is invoked, and every command
+    but those of BEFORE_THE_SCHEMA on a ready database (bot/cli/common.py)."""
     if isinstance(command, click.Group):
         for sub in command.commands.values():
             _in_app_context(sub)
     if command.callback and not getattr(command.callback, "_in_app_context", False):
-        command.callback = with_appcontext(command.callback)
+        callback = command.callback
+        if not isinstance(command, click.Group) and command.name not in BEFORE_THE_SCHEMA:
+            callback = on_a_ready_database(callback)
+        command.callback = with_appcontext(callback)
         command.callback._in_app_context = True  # type: ignore[attr-defined]

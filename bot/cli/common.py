@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import errno
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import IO, Any, NoReturn
 
@@ -10,6 +11,7 @@ import click
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from bot.preflight import check_database
 from bot.services import Services
 from core.texts import t
 from models.months import is_month
@@ -51,6 +53,18 @@ def os_reason(exc: OSError) -> str:
 def fail(message: str) -> NoReturn:
     """Stop with a message on stderr and exit status 1."""
     raise CliError(message)
+
+
+def on_a_ready_database(callback: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a command only on a database that answers at the newest migration: an operator who
+    types it before init-db, or with the database down, gets one line instead of a traceback."""
+    @functools.wraps(callback)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        found = check_database(services())
+        if not found.ok:
+            fail(t("cli.database_not_ready", label=found.label, detail=found.detail))
+        return callback(*args, **kwargs)
+    return run
 
 
 def _this_month() -> str:

@@ -31,6 +31,7 @@ TEXTS: dict[str, str] = {
     "check.settings": "设置",
     "check.settings.ok": "有效（{path}）。",
     "check.settings.missing": "{keys} 为空：请在 config.toml 中填写公众平台“设置与开发 → 基本配置”里的值。",
+    "cli.database_not_ready": "{label}：{detail}",
     "check.database": "数据库",
     "check.database.ok": "可以连接，已迁移到最新版本 {head}。",
     "check.database.down": "无法连接（{error}）：请检查 [database] url（或环境变量 DATABASE_URL）以及数据库是否在运行。"
@@ -47,6 +48,7 @@ TEXTS: dict[str, str] = {
     "check.wechat": "微信凭据",
     "check.wechat.ok": "AppID {app_id} 可以获取 access token。",
     "check.wechat.unstored": "AppID {app_id} 可以获取 access token（Redis 不可用，token 未保存）。",
+    "check.wechat.unset": "未检查：[wechat] app_id 或 app_secret 为空，填写后再运行本检查（见“设置”一行）。",
     "check.wechat.down": "无法连接微信接口（{message}）：请检查本服务器能否访问 [wechat] api_base_url。",
     "check.templates": "模板消息",
     "check.templates.none": "设置中没有配置模板（template_id 都为空），不会发送模板消息。",
