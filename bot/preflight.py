@@ -10,7 +10,8 @@ from typing import Any
 import redis
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from bot.db import alembic_config
 from bot.services import Services
@@ -57,6 +58,19 @@ def check_settings(settings: Settings) -> Check:
     return Check(label, True, t("check.settings.ok", path=config_path() or EXAMPLE_CONFIG))
 
 
+def current_revision(engine: Engine) -> str | None:
+    """The schema's revision, None before init-db: one statement (alembic's own context would log
+    two lines on every command), and the table looked for only when that fails."""
+    with engine.connect() as conn:
+        try:
+            return conn.scalar(text("SELECT version_num FROM alembic_version"))
+        except DBAPIError:
+            conn.rollback()
+            if sa_inspect(conn).has_table("alembic_version"):
+                raise
+            return None
+
+
 @functools.cache
 def newest_revision(url: str) -> str | None:
     """The newest migration's revision (read once: the migrations do not change while we run)."""
@@ -69,9 +83,7 @@ def check_database(svc: Services) -> Check:
     """The database answers and its schema is at the newest migration."""
     label = t("check.database")
     try:
-        with svc.db.engine.connect() as conn:  # read directly: alembic's context logs two lines
-            current = (conn.scalar(text("SELECT version_num FROM alembic_version"))
-                       if sa_inspect(conn).has_table("alembic_version") else None)
+        current = current_revision(svc.db.engine)
     except SQLAlchemyError as exc:
         return Check(label, False, t("check.database.down", error=type(exc).__name__))
     head = newest_revision(svc.db.url)
