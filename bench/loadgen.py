@@ -129,7 +129,7 @@ async def closed_loop(port: int, make: MakeRequest, classify: Classify, connecti
 async def open_loop(port: int, make: MakeRequest, classify: Classify, rate: float,
                     seconds: float, timeout: float = 10.0, max_in_flight: int = 15000) -> Run:
     """Start `rate` requests a second for `seconds`, each on its own connection."""
-    run, tasks = Run(), set()
+    run, tasks = Run(), set[asyncio.Task[None]]()
     begin = time.perf_counter()
     for i in range(int(rate * seconds)):
         due = begin + i / rate

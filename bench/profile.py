@@ -32,6 +32,7 @@ if __package__ in (None, ""):  # `python bench/profile.py` as well as `python -m
 from sqlalchemy import event
 
 from bench import stack, votes, wire
+from bot.app import create_app
 
 _msg_ids = itertools.count(int(time.time()) * 10_000_000 + 7_000_000_000)
 
@@ -134,13 +135,10 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     database = stack.fresh_backends(args)
     voting = votes.prepare(database)
-    assert voting is not None
     voting.add_voters("profile", args.requests * 3 + 100)
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as tmp:
         config = stack.write_config(Path(tmp), args.database_url, args.redis_url, extra=votes.CONFIG)
-        os.environ["YOUTHVOICE_CONFIG"] = str(config)
-        from bot.app import create_app
-
+        os.environ["YOUTHVOICE_CONFIG"] = str(config)  # read when the app is created
         app = create_app()
         services = app.extensions["youthvoice"]
         counter = Counter(services.db.engines, services.store.redis)

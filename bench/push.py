@@ -100,7 +100,8 @@ def report(args: argparse.Namespace, fake: FakeWeChat, database: Database, took:
     msgids = {c.answer.get("msgid") for c in calls}
     duplicates = sum(n - 1 for n in ids.values() if n > 1)
     with database.session() as s:
-        states = dict(s.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
+        states: dict[str, int] = {status: n for status, n in s.execute(
+            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))}
     times = [c.at for c in calls]
     minute, sliding = busiest_minute(times), busiest_60s(times)
     print(f"\n`push run`: {line}")

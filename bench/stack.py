@@ -72,7 +72,8 @@ def write_config(directory: Path, database_url: str, redis_url: str,
             section = line.strip("[] ")
         key = line.split("=", 1)[0].strip()
         if "=" in line and key in wanted.get(section, {}) and not line.startswith(" "):
-            line, _ = f"{key} = {_toml(wanted[section][key])}", done.add((section, key))
+            line = f"{key} = {_toml(wanted[section][key])}"
+            done.add((section, key))
         out.append(line)
     missing = {(sec, k) for sec, vals in wanted.items() for k in vals} - done
     if missing:

@@ -3,19 +3,24 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import importlib.util
 import itertools
 import time
 import uuid
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from bench import wire
+from bench import loadgen, wire
 from bot.db import Database
 from core.settings import EXAMPLE_CONFIG, read_toml
+from models.accounts import get_or_create_user
+from models.contest_rounds import explicit_window, month_of
+from models.contest_shortlist import shortlist
+from models.contest_votes import Vote
+from models.filing import ActivityType, Filing, FilingItem, Intention, ReviewState
+from models.orgs import OrgKind, add_org
 
-MISSING = "needs the contest journey (models.contest), not merged yet"
 ENTRIES = 30
 TZ = ZoneInfo(read_toml(EXAMPLE_CONFIG)["scheduler"]["timezone"])
 # The bench's votes are a burst by design: the burst alarm would only add admin alerts.
@@ -46,7 +51,7 @@ class Voting:
             raise ValueError("more votes than prepared voters")  # counted as an error, never hidden
         return wire.text_xml(f"bench-voter-{first + i}", f"投票 {i % ENTRIES + 1}", msg_id)
 
-    def request(self, safe: bool, tag: str, age: int = 0):  # type: ignore[no-untyped-def]
+    def request(self, safe: bool, tag: str, age: int = 0) -> loadgen.MakeRequest:
         """Request i: voter i of the tag votes for entry i mod 30 + 1 (its MsgId kept for retries),
         signed `age` seconds before it is made (a pool signed beforehand: see bench/webhook.py)."""
         def make(i: int) -> tuple[str, bytes]:
@@ -56,20 +61,16 @@ class Voting:
 
     def count(self, tag: str | None = None) -> int:
         """Valid votes in SQL (of one tag's voters, or all)."""
-        from models.contest_votes import Vote
-
         query = select(func.count()).select_from(Vote)
         if tag is not None:
             first, count = self.tags[tag]
             names = [f"bench-voter-{first + i}" for i in range(count)]
             query = query.where(Vote.openid.in_(names))
         with self.database.session() as s:
-            return s.scalar(query)
+            return s.scalar(query) or 0
 
     def voted(self, tag: str) -> set[int]:
         """Indexes of the tag's voters whose vote is in SQL, and no voter twice."""
-        from models.contest_votes import Vote
-
         first, count = self.tags[tag]
         with self.database.session() as s:
             openids = s.scalars(select(Vote.openid).where(Vote.openid.like("bench-voter-%"))).all()
@@ -93,19 +94,14 @@ class Voting:
         return ""
 
 
-def prepare(database: Database) -> Voting | None:
-    """A round open now for `投票 N`, or None when the contest journey is missing."""
-    if importlib.util.find_spec("models.contest") is None:
-        return None
+def prepare(database: Database) -> Voting:
+    """A round open now for `投票 N`."""
     _open_round(database)
     return Voting(database)
 
 
 def _open_round(database: Database) -> None:
     """Shortlist ENTRIES approved activities in this month's round, voting open today."""
-    from models.contest_rounds import explicit_window, month_of
-    from models.contest_shortlist import shortlist
-
     now = dt.datetime.now(TZ)
     month = month_of(now, TZ)
     with database.session() as s:
@@ -114,12 +110,8 @@ def _open_round(database: Database) -> None:
         shortlist(s, month, items, ENTRIES, window, window[0] - dt.timedelta(days=1))
 
 
-def _approved_items(session, month: str, n: int) -> list[int]:  # type: ignore[no-untyped-def]
+def _approved_items(session: Session, month: str, n: int) -> list[int]:
     """n approved filed activities for the contest, of one organisation."""
-    from models.accounts import get_or_create_user
-    from models.filing import ActivityType, Filing, FilingItem, Intention, ReviewState
-    from models.orgs import OrgKind, add_org
-
     org = add_org(session, "石龙团委", "石龙", OrgKind.TOWN)
     filer = get_or_create_user(session, "bench-filer")
     filing = Filing(org_id=org.id, filed_by=filer.id, draft_token=uuid.uuid4().hex)

@@ -10,7 +10,9 @@ compared with its peer's case of the same round and the ratios are summed over t
 Requests are signed before a case starts (a pool, timestamped 120 s in the past so that a
 replayed pool never looks like requests that queued past WeChat's deadline), so the load
 generator's crypto does not run during the measurement. Prints requests/s, p50, p99, server CPU
-per request, the ratios and PASS/FAIL for each mark of the issue. See docs/performance.md.
+per request, the ratios and PASS/FAIL for each mark of the issue. With --service-times it also
+prints how long each case's requests took inside the workers (bench/service_times.py): the time
+the app costs, without the wait for a free worker. See docs/performance.md.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import argparse
 import asyncio
 import dataclasses
 import itertools
+import os
 import sys
 import tempfile
 import time
@@ -27,7 +30,8 @@ from pathlib import Path
 if __package__ in (None, ""):  # `python bench/webhook.py` as well as `python -m bench.webhook`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import loadgen, peers, stack, votes, wire
+from bench import loadgen, peers, service_times, stack, votes, wire
+from bot.db import Database
 
 HELP_USERS = 500
 HELP_MARK = "您可以发送以下文字"
@@ -53,6 +57,7 @@ class Case:
     db_cpu: float = 0.0                  # PostgreSQL's CPU during the case
     redis_cpu: float = 0.0               # Redis's CPU during the case
     rounds: list[float] = dataclasses.field(default_factory=list)   # req/s of each round
+    windows: list[tuple[float, float]] = dataclasses.field(default_factory=list)  # when it was loaded
 
 
 _msg_ids = itertools.count(int(time.time()) * 10_000_000)
@@ -112,8 +117,10 @@ def measure(case: Case, args: argparse.Namespace) -> None:
     pool = [case.make(offset + i) for i in range(bound)]
     classify = lambda i, status, body: case.classify(i + offset, status, body)
     before, backends = case.server.cpu_seconds(), stack.backends_cpu_seconds()
+    started = time.perf_counter()
     run = asyncio.run(loadgen.closed_loop(case.server.port, lambda i: pool[i], classify,
                                           args.connections, args.seconds, bound))
+    case.windows.append((started, time.perf_counter()))
     case.cpu += case.server.cpu_seconds() - before
     after = stack.backends_cpu_seconds()
     case.db_cpu += after["postgres"] - backends["postgres"]
@@ -215,6 +222,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--rounds", type=int, default=2, help="interleaved rounds, each in the reverse order")
     p.add_argument("--max-requests", type=int, default=30_000, help="bound per case and round")
     p.add_argument("--peer-python", help="interpreter for the peers (default: bench/.venv, made once)")
+    p.add_argument("--service-times", action="store_true",
+                   help="also print each case's time inside the workers (bench/service_times.py)")
     return p.parse_args(argv)
 
 
@@ -224,14 +233,22 @@ def main(argv: list[str] | None = None) -> int:
     database = stack.fresh_backends(args)
     python = peers.python(args.peer_python)
     voting = votes.prepare(database)
-    if voting is None:
-        raise SystemExit(votes.MISSING)
     voting.add_voters("warm", 5000)
     voting.add_voters("safe", args.max_requests * args.rounds)
-    with tempfile.TemporaryDirectory(prefix="bench-webhook-") as tmp, \
-            stack.bot_server(Path(tmp), args.database_url, args.redis_url, extra=votes.CONFIG) as bot, \
-            peers.echo_server(Path(tmp), python) as echo, \
-            peers.vote_server(Path(tmp), python, args.database_url, args.redis_url) as peer_c:
+    with tempfile.TemporaryDirectory(prefix="bench-webhook-") as tmp:
+        if args.service_times:
+            os.environ.update(service_times.gunicorn_args(Path(tmp)))
+        ok = run_all(args, database, python, voting, Path(tmp))
+    database.dispose()
+    return 0 if ok else 1
+
+
+def run_all(args: argparse.Namespace, database: Database, python: Path, voting: votes.Voting,
+            tmp: Path) -> bool:
+    """Start the servers, warm them, measure every round, and report."""
+    with stack.bot_server(tmp, args.database_url, args.redis_url, extra=votes.CONFIG) as bot, \
+            peers.echo_server(tmp, python) as echo, \
+            peers.vote_server(tmp, python, args.database_url, args.redis_url) as peer_c:
         print(f"bot on :{bot.port}, peer echo on :{echo.port}, peer C on :{peer_c.port} (gunicorn, 2 sync "
               f"workers each; {args.database_url}, {args.redis_url}; peers from {peers.PEERS_DIR} with {python})",
               flush=True)
@@ -241,10 +258,21 @@ def main(argv: list[str] | None = None) -> int:
             print(f"round {n + 1}/{args.rounds}", flush=True)
             for case in (cases if n % 2 == 0 else list(reversed(cases))):
                 measure(case, args)
-        ok = report(cases, voting, warm, args.database_url, args.connections)
-    database.dispose()
-    return 0 if ok else 1
+    if args.service_times:  # the workers wrote their records as they stopped
+        print_service_times(cases, tmp)
+    return report(cases, voting, warm, args.database_url, args.connections)
 
+
+def print_service_times(cases: list[Case], folder: Path) -> None:
+    """Each case's time inside the workers: wall p50, p99 and max, and CPU per request."""
+    print(f"\n{'inside the workers':<20}{'requests':>9}{'p50 ms':>9}{'p99 ms':>9}{'p99.9 ms':>10}"
+          f"{'max ms':>9}{'CPU ms':>9}")
+    for c in cases:
+        mine = service_times.within(service_times.records_of(folder, c.server.proc.pid), c.windows)
+        walls, cpus = [r[1] * 1000 for r in mine], [r[2] * 1000 for r in mine]
+        q = service_times.quantile
+        print(f"{c.name:<20}{len(mine):>9}{q(walls, 0.5):>9.2f}{q(walls, 0.99):>9.2f}{q(walls, 0.999):>10.2f}"
+              f"{max(walls, default=0.0):>9.1f}{sum(cpus) / max(1, len(cpus)):>9.2f}")
 
 if __name__ == "__main__":
     sys.exit(main())
