@@ -27,7 +27,7 @@ from bot.cli import (
     scheduler,
     supervisor,
 )
-from bot.cli.common import on_a_ready_database
+from bot.cli.common import on_a_ready_database, refusals_worded
 
 contest.group.add_command(announce.announce)
 GROUPS = (core.init_db, orgs.org, filing.filing, contest.group, experts.expert, push.push,
@@ -49,14 +49,17 @@ BEFORE_THE_SCHEMA = frozenset({"init-db", "check"})
 
 
 def _in_app_context(command: click.Command) -> None:
-    """Run every (sub)command inside the app context, however it is invoked, and every command
-    but those of BEFORE_THE_SCHEMA on a ready database (bot/cli/common.py)."""
+    """Run every (sub)command inside the app context, however it is invoked, with the domain's
+    refusals worded, and every command but those of BEFORE_THE_SCHEMA on a ready database
+    (bot/cli/common.py)."""
     if isinstance(command, click.Group):
         for sub in command.commands.values():
             _in_app_context(sub)
     if command.callback and not getattr(command.callback, "_in_app_context", False):
         callback = command.callback
-        if not isinstance(command, click.Group) and command.name not in BEFORE_THE_SCHEMA:
-            callback = on_a_ready_database(callback)
+        if not isinstance(command, click.Group):
+            callback = refusals_worded(callback)
+            if command.name not in BEFORE_THE_SCHEMA:
+                callback = on_a_ready_database(callback)
         command.callback = with_appcontext(callback)
         command.callback._in_app_context = True  # type: ignore[attr-defined]

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import click
 
-from bot.cli.common import MONTH, fail, services, session
-from core.texts import t, word
+from bot.cli.common import MONTH, services, session
+from core.texts import t
 from models.announce import announce as announce_month
-from models.contest_rounds import ContestError
 
 
 @click.command("announce")
@@ -14,11 +13,8 @@ from models.contest_rounds import ContestError
 def announce(month: str) -> None:
     """Queue the results of a closed month to its organisations, subscribers and (if set) everyone."""
     svc = services()
-    try:
-        with session() as s:
-            done = announce_month(s, svc.settings, month, svc.now())
-    except ContestError as exc:
-        fail(word(exc.phrase))
+    with session() as s:
+        done = announce_month(s, svc.settings, month, svc.now())
     mass = t("cli.announce.mass_one") if done.mass else t("cli.announce.mass_none")
     click.echo(t("cli.announce.queued", month=done.month, org_admins=done.org_admins,
                  subscribers=done.subscribers, mass=mass, refused=done.mass_refused))

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from bot.preflight import check_database
 from bot.services import Services
-from core.texts import t
+from core.texts import t, word
 from models.months import is_month
+from models.refusals import Refused
 
 
 def services() -> Services:
@@ -53,6 +54,18 @@ def os_reason(exc: OSError) -> str:
 def fail(message: str) -> NoReturn:
     """Stop with a message on stderr and exit status 1."""
     raise CliError(message)
+
+
+def refusals_worded(callback: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a command so that what the domain refuses (models/refusals.py) ends it with its
+    sentence, as one line on stderr: the commands' one boundary for it."""
+    @functools.wraps(callback)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return callback(*args, **kwargs)
+        except Refused as exc:
+            fail(word(exc.phrase))
+    return run
 
 
 def on_a_ready_database(callback: Callable[..., Any]) -> Callable[..., Any]:

@@ -10,11 +10,11 @@ import click
 from bot.cli.common import MONTH, fail, services, session
 from bot.cli.contest_status import print_status
 from bot.cli.imports import fail_import
-from core.texts import t, word
+from core.texts import t
 from models import contest
 from models.contest_close import check_closable, check_voidable, entry_of
 from models.contest_fraud import VoidScope, blacklist_add, blacklist_remove, void_votes
-from models.contest_rounds import ContestError, candidates, default_window, explicit_window
+from models.contest_rounds import candidates, default_window, explicit_window
 from models.contest_shortlist import shortlist as make_shortlist
 from models.sheets import ImportFailed
 
@@ -43,11 +43,8 @@ def shortlist(month: str, item_ids: tuple[int, ...], first: dt.datetime | None,
         if not item_ids:
             _list_candidates(s, month, c.shortlist_size)
             return
-        try:
-            window = _window(month, first, last)
-            row = make_shortlist(s, month, list(item_ids), c.shortlist_size, window, svc.now())
-        except ContestError as exc:
-            fail(word(exc.phrase))
+        window = _window(month, first, last)
+        row = make_shortlist(s, month, list(item_ids), c.shortlist_size, window, svc.now())
         for entry in contest.entries(s, row.id):
             click.echo(t("cli.contest.shortlist.entry", number=f"{entry.number:>3}", name=entry.name,
                          item=entry.item_id))
@@ -91,13 +88,10 @@ def _list_candidates(s: object, month: str, size: int) -> None:
 def close(month: str, by: str | None, force: bool) -> None:
     """End voting, rank, fix the winners and freeze the count; prints the file's SHA-256."""
     svc = services()
-    try:
-        with session() as s:
-            if not force:
-                check_closable(contest.round_of(s, month), svc.now(), svc.tz)
-            results = contest.close_round(s, month, svc.settings.contest, svc.now(), _actor(by))
-    except ContestError as exc:
-        fail(word(exc.phrase))
+    with session() as s:
+        if not force:
+            check_closable(contest.round_of(s, month), svc.now(), svc.tz)
+        results = contest.close_round(s, month, svc.settings.contest, svc.now(), _actor(by))
     for st in results.standings:
         star = "★" if st.winner else " "
         click.echo(t("cli.contest.standing", star=star, rank=f"{st.rank:>3}", number=st.number, name=st.name,
@@ -122,12 +116,9 @@ def void(openid: str | None, entry: int | None, month: str | None, since: dt.dat
     svc = services()
     month = month or f"{svc.now():%Y-%m}"
     with session() as s:
-        try:
-            row = contest.round_of(s, month)
-            check_voidable(row)
-            entry_id = entry_of(s, row.id, entry).id if entry is not None else None
-        except ContestError as exc:
-            fail(word(exc.phrase))
+        row = contest.round_of(s, month)
+        check_voidable(row)
+        entry_id = entry_of(s, row.id, entry).id if entry is not None else None
         scope = VoidScope(openid, entry_id, since.replace(tzinfo=svc.tz) if since else None)
         count = void_votes(s, row, scope, reason.strip(), _actor(by), svc.now())
     click.echo(t("cli.contest.voided", month=month, n=count, reason=reason.strip()))
@@ -144,8 +135,6 @@ def judge(month: str, file: Path, by: str | None) -> None:
     try:
         with session() as s:
             count = contest.load_judges(s, month, file, svc.now(), _actor(by))
-    except ContestError as exc:
-        fail(word(exc.phrase))
     except ImportFailed as exc:
         fail_import(file, exc.errors)
     click.echo(t("contest.judge.done", month=month, count=count,
@@ -185,7 +174,4 @@ def blacklist_remove_cmd(openid: str, by: str | None) -> None:
 def status(month: str) -> None:
     """The round's state, window, counts, flags and frozen-file check."""
     with session() as s:
-        try:
-            print_status(s, contest.round_of(s, month), services().tz)
-        except ContestError as exc:
-            fail(word(exc.phrase))
+        print_status(s, contest.round_of(s, month), services().tz)

@@ -10,11 +10,10 @@ from sqlalchemy.orm import Session
 
 from bot.cli.common import MONTH, fail, services, session
 from bot.cli.imports import fail_import
-from core.texts import t, word
+from core.texts import t
 from models.accounts import new_code
 from models.base import tidy_name
 from models.expert_eval import (
-    NotReady,
     check_importable,
     evaluate,
     is_done,
@@ -116,8 +115,6 @@ def stats_import(file: Path, month: str, partial: bool) -> None:
                 fail(t("experts.cli.quarter_locked", quarter=quarter_of(month), month=month))
             evaluated = is_done(s, month)
             result = import_stats(s, file, month, svc.now())
-    except NotReady as exc:
-        fail(word(exc.phrase))
     except ImportFailed as exc:
         fail_import(file, exc.errors)
     click.echo(t("experts.cli.stats_replaced", month=month, count=result.imported,
@@ -135,17 +132,14 @@ def stats_import(file: Path, month: str, partial: bool) -> None:
 def evaluate_cmd(month: str, no_figures: bool) -> None:
     """Evaluate an ended month, show its ranking and queue each bound expert's result."""
     svc = services()
-    try:
-        with session() as s:
-            if no_figures:
-                record_no_figures(s, month, svc.now())
-                click.echo(t("experts.cli.no_figures_done", month=month))
-                return
-            queued = evaluate(s, month, svc.settings.experts, svc.now())
-            results = evaluate_month(month_figures(s, month), params_of(svc.settings.experts))
-            experts = experts_by_id(s, [r.expert_id for r in results])
-    except NotReady as exc:
-        fail(word(exc.phrase))
+    with session() as s:
+        if no_figures:
+            record_no_figures(s, month, svc.now())
+            click.echo(t("experts.cli.no_figures_done", month=month))
+            return
+        queued = evaluate(s, month, svc.settings.experts, svc.now())
+        results = evaluate_month(month_figures(s, month), params_of(svc.settings.experts))
+        experts = experts_by_id(s, [r.expert_id for r in results])
     for r in results:
         e = experts[r.expert_id]
         click.echo(t("experts.cli.month_line", rank=r.rank or "-", name=e.name, field=e.field,
@@ -169,11 +163,8 @@ def quarter_cmd(quarter: str) -> None:
             _show_quarter(s, quarter)
             click.echo(t("experts.cli.quarter_open", quarter=quarter))
             return
-        try:
-            top, queued = select_quarter(s, quarter, svc.settings.experts,
-                                         svc.settings.admins.openids, svc.now())
-        except NotReady as exc:
-            fail(word(exc.phrase))
+        top, queued = select_quarter(s, quarter, svc.settings.experts,
+                                     svc.settings.admins.openids, svc.now())
         _show_quarter(s, quarter)
     click.echo(t("experts.cli.quarter_done", quarter=quarter, count=len(top), queued=queued))
 
