@@ -246,8 +246,8 @@ class ReadCache:
         if not self.usable or not self.answers.ttl:
             return False
         try:
-            self.channel.store.redis.delete(self.channel.told)
-        except RedisError:
+            self.channel.store.delete(self.channel.told)
+        except StoreUnavailable:
             log.warning("read cache: could not lower the told flag; not keeping the answer", exc_info=True)
             return False
         return True

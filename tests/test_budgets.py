@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.dialects import postgresql
 
 from bot.services import Services
@@ -192,3 +192,16 @@ def test_the_hot_statements_fit_psycopgs_cache() -> None:
         sql = driver_sql(clause, dialect)
         assert len(sql.encode()) <= _queries.MAX_CACHED_STATEMENT_LENGTH, sql[:80]
         assert sql.count("%(") <= _queries.MAX_CACHED_STATEMENT_PARAMS
+
+
+@pytest.mark.parametrize(("sql", "sent"), [
+    ("SELECT  1\n  WHERE s = 'voting'  AND t = 'valid'", "SELECT 1 WHERE s = 'voting' AND t = 'valid'"),
+    ("SELECT 'a b'", None), ("SELECT 'it''s\tok'", None)])
+def test_collapsing_whitespace_never_changes_a_literal(sql: str, sent: str | None) -> None:
+    """Whitespace between tokens is collapsed; a quoted literal holding any is refused, not altered."""
+    dialect = postgresql.psycopg.dialect()
+    if sent is None:
+        with pytest.raises(ValueError, match="quoted literal"):
+            driver_sql(text(sql), dialect)
+    else:
+        assert driver_sql(text(sql), dialect) == sent

@@ -62,6 +62,7 @@ def word(phrase: Phrase) -> str:
 
 
 def _worded(value: object) -> object:
+    """One value of a phrase, ready for its sentence."""
     if isinstance(value, Phrase):
         return word(value)
     if isinstance(value, list | tuple):
