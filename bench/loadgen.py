@@ -29,11 +29,22 @@ class Run:
     by_index: dict[int, str] = dataclasses.field(default_factory=dict)
     errors: int = 0
     seconds: float = 0.0
+    # (i, status, body) as received: labelled once the run is over, so that reading an answer
+    # (in safe mode, decrypting it) takes no CPU from the servers during the measurement
+    answers: list[tuple[int, int, bytes]] = dataclasses.field(default_factory=list)
 
     @property
     def answered(self) -> int:
         """Requests that got an HTTP answer."""
         return len(self.latencies)
+
+    def label(self, classify: Classify) -> None:
+        """Label every answer received (after the run)."""
+        for i, status, body in self.answers:
+            label = classify(i, status, body)
+            self.labels[label] += 1
+            self.by_index[i] = label
+        self.answers.clear()
 
     def rate(self) -> float:
         """Answered requests per second."""
@@ -88,9 +99,9 @@ def _parse_head(raw: bytes) -> tuple[int, dict[str, str]]:
     return int(lines[0].split()[1]), headers
 
 
-async def _one(conn: Connection, run: Run, i: int, make: MakeRequest, classify: Classify,
-               started: float, timeout: float) -> None:
-    """Send request i and record its latency (from `started`) and label."""
+async def _one(conn: Connection, run: Run, i: int, make: MakeRequest, started: float,
+               timeout: float) -> None:
+    """Send request i and record its latency (from `started`) and its answer."""
     try:
         path, body = make(i)
         status, data = await asyncio.wait_for(conn.post(path, body), timeout)
@@ -100,9 +111,7 @@ async def _one(conn: Connection, run: Run, i: int, make: MakeRequest, classify: 
         run.by_index[i] = "error"
         return
     run.latencies.append(time.perf_counter() - started)
-    label = classify(i, status, data)
-    run.labels[label] += 1
-    run.by_index[i] = label
+    run.answers.append((i, status, data))
 
 
 async def closed_loop(port: int, make: MakeRequest, classify: Classify, connections: int,
@@ -117,12 +126,13 @@ async def closed_loop(port: int, make: MakeRequest, classify: Classify, connecti
             i = next(counter)
             if i >= max_requests:
                 break
-            await _one(conn, run, i, make, classify, time.perf_counter(), timeout)
+            await _one(conn, run, i, make, time.perf_counter(), timeout)
         conn.close()
 
     begin = time.perf_counter()
     await asyncio.gather(*(client() for _ in range(connections)))
     run.seconds = time.perf_counter() - begin
+    run.label(classify)
     return run
 
 
@@ -138,17 +148,18 @@ async def open_loop(port: int, make: MakeRequest, classify: Classify, rate: floa
             run.errors += 1  # the generator's own bound: counted as an error, never hidden
             run.by_index[i] = "error"
             continue
-        task = asyncio.create_task(_open_one(port, run, i, make, classify, due, timeout))
+        task = asyncio.create_task(_open_one(port, run, i, make, due, timeout))
         tasks.add(task)
         task.add_done_callback(tasks.discard)
     await asyncio.gather(*list(tasks))
     run.seconds = time.perf_counter() - begin
+    run.label(classify)
     return run
 
 
-async def _open_one(port: int, run: Run, i: int, make: MakeRequest, classify: Classify,
+async def _open_one(port: int, run: Run, i: int, make: MakeRequest,
                     due: float, timeout: float) -> None:
     """One open-loop request on a fresh connection; latency counts from when it was due."""
     conn = Connection(port)
-    await _one(conn, run, i, make, classify, due, timeout)
+    await _one(conn, run, i, make, due, timeout)
     conn.close()
