@@ -52,10 +52,15 @@ class Run:
 
     def percentile(self, q: float) -> float:
         """A latency percentile in seconds (nearest rank)."""
-        if not self.latencies:
-            return float("nan")
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+        return quantile(self.latencies, q)
+
+
+def quantile(values: list[float], q: float) -> float:
+    """The q-quantile of values by nearest rank (NaN for none)."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 class Connection:

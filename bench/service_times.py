@@ -62,8 +62,3 @@ def within(records: list[Record], windows: list[tuple[float, float]]) -> list[Re
     """The records that started inside one of the windows."""
     return [r for r in records if any(start <= r[0] <= end for start, end in windows)]
 
-
-def quantile(values: list[float], q: float) -> float:
-    """The q-quantile (nearest rank) of values, 0.0 for none."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0

@@ -274,9 +274,10 @@ def print_service_times(cases: list[Case], folder: Path) -> None:
     for c in cases:
         mine = service_times.within(service_times.records_of(folder, c.server.proc.pid), c.windows)
         walls, cpus = [r[1] * 1000 for r in mine], [r[2] * 1000 for r in mine]
-        q = service_times.quantile
+        q = loadgen.quantile
         print(f"{c.name:<20}{len(mine):>9}{q(walls, 0.5):>9.2f}{q(walls, 0.99):>9.2f}{q(walls, 0.999):>10.2f}"
               f"{max(walls, default=0.0):>9.1f}{sum(cpus) / max(1, len(cpus)):>9.2f}")
+
 
 if __name__ == "__main__":
     sys.exit(main())
