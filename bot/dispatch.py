@@ -28,7 +28,7 @@ from bot.store import Busy, StoreUnavailable
 from core.texts import t
 from handlers.accounts import touch, touch_due
 from models.accounts import Role, User
-from models.contest_votes import DialogOpen, VoterNotRecorded
+from models.contest_votes import DialogOpen
 from models.roles import follower_with_roles, unread_sender
 
 log = logging.getLogger(__name__)
@@ -104,10 +104,6 @@ def _dispatch(services: Services, msg: Incoming, mode: Mode) -> Outcome | None:
     except DialogOpen:  # the vote's statement found a dialog open and did nothing: route again
         held.rollback()
         return None
-    except VoterNotRecorded:
-        held.rollback()
-        log.info("dispatch: a first vote met the voter's first other message; the retry counts it")
-        return Outcome(Reply(text=t("error.busy")), final=False)
     except Exception:
         held.rollback()
         log.exception("dispatch: handler failed")

@@ -1,30 +1,29 @@
-"""The vote: its rows, its rules, why one is refused, and casting one in a single statement.
+"""The vote: its rows, its rules, why one is refused, and casting one in a single call.
 
 A vote is counted in one transaction: the voter's quota row and their quota row for the entry are
 raised by upserts (their row locks serialise one voter's votes exactly, whatever the number of
 workers), the vote row is inserted only if the raised counts are within the rules, the entry's
 counter is raised, and the standing is read from the round's counters. On PostgreSQL all of it is
-one statement, which first takes a shared advisory lock on the contest: voids and the close take
-it exclusively, so they wait for the votes in flight. A vote that waited for one reads the state
-of before it (the statement's snapshot is older than the lock), so the entry's counter is raised
-only while the entry has no final count: the close writes one on every entry, and the re-check
-PostgreSQL makes of an updated row (EvalPlanQual) then finds it and the vote is refused as ended;
-after a void the counter is raised from the recounted value. Elsewhere the same steps run one
-statement each under SQLite's single writer lock.
+one call of contest_cast_vote() (migration 0021), which first takes a shared advisory lock on the
+contest: voids and the close take it exclusively, so they wait for the votes in flight. Each of
+the function's statements reads what committed before it began, so a vote that waited for a close
+finds the round closed; and the entry's counter is raised only while the entry has no final count
+(the close writes one on every entry). After a void the counter is raised from the recounted
+value. Elsewhere the same steps run one statement each under SQLite's single writer lock.
 
-On PostgreSQL the message path runs that statement on its own, in autocommit: no BEGIN and no
-COMMIT, and a voter never seen is recorded by the same statement. A quota rule that refuses the
-vote after its counters were raised makes the statement fail (contest_vote_refused(), SQLSTATE
-YV001: migration 0020), so nothing of it is kept, and a read of the counters then says which rule
-it was. Inside a caller's transaction the statement runs under a savepoint for the same reason.
-On SQLite a refused vote may have raised a quota row: the caller rolls the transaction back on
-VoteRefused (the message path and `Database.session` both do). Quota rows never go down: a voided
-vote still used its quota.
+On PostgreSQL the message path makes that call on its own, in autocommit: no BEGIN and no COMMIT,
+and a voter never seen is recorded by the same call. A quota rule that refuses the vote after its
+counters were raised makes the call fail (SQLSTATE YV001), so nothing of it is kept, and the
+error's DETAIL says what the voter had used, from which the rule is told. Inside a caller's
+transaction the call runs under a savepoint for the same reason. On SQLite a refused vote may
+have raised a quota row: the caller rolls the transaction back on VoteRefused (the message path
+and `Database.session` both do). Quota rows never go down: a voided vote still used its quota.
 """
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from enum import StrEnum
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
@@ -212,110 +211,32 @@ def cast_vote(session: Session, user: User, number: int, now: dt.datetime, c: Co
     rules, day = VoteRules.from_settings(c), now.astimezone(tz).date()
     follower = user.subscribed or not rules.followers_only
     if session.get_bind().dialect.name == "postgresql":
-        return _cast_in_one_statement(session, user, number, now, day, rules, tz, follower, touch_before)
+        return _cast_in_one_call(session, user, number, now, day, rules, tz, follower, touch_before)
     return _cast_step_by_step(session, user, number, now, day, rules, tz, follower)
 
 
-# One round trip: the contest's shared lock, the voter found, recorded when never seen, marked
-# following again and their last-message time written when due (unless a dialog of theirs is
-# open: then nothing is done and the message is routed again, see bot/dispatch.py), the round,
-# the entry, the blacklist, both quota upserts, the vote, the counter and the standing. The upserts'
-# RETURNING values are read under their row locks (exact). Every write depends on `ok`, which reads
-# the lock: nothing is written before the lock is held (so no row lock is held while waiting for
-# it: no deadlock with a void). The last column fails the statement when the counters were raised
-# but the vote was refused or found ended: nothing of it is kept.
-CAST = text("""
-WITH lk AS (SELECT pg_advisory_xact_lock_shared(:lock_key)),
-p AS (SELECT CAST(:user_id AS integer) AS uid, CAST(:subscribed AS boolean) AS sub),
-d AS (SELECT p.*, p.uid IS NULL AND EXISTS (SELECT 1 FROM dialog_drafts WHERE openid = :openid) AS open
-      FROM p),
-nu AS (
-  INSERT INTO users (openid, subscribed, last_message_at, created_at)
-  SELECT :openid, d.sub, :now, :now FROM d WHERE d.uid IS NULL AND NOT d.open
-  ON CONFLICT (openid) DO NOTHING RETURNING id),
-ku AS (
-  UPDATE users AS w SET subscribed = w.subscribed OR d.sub,
-    subscribed_at = CASE WHEN w.subscribed OR NOT d.sub THEN w.subscribed_at END,
-    unsubscribed_at = CASE WHEN w.subscribed OR NOT d.sub THEN w.unsubscribed_at END,
-    last_message_at = CASE WHEN w.last_message_at IS NULL OR w.last_message_at <= :touch_before
-                             OR w.last_message_at > :now THEN :now ELSE w.last_message_at END
-  FROM d WHERE w.openid = :openid AND d.uid IS NULL AND NOT d.open
-    AND ((d.sub AND NOT w.subscribed) OR w.last_message_at IS NULL
-         OR w.last_message_at <= :touch_before OR w.last_message_at > :now)
-  RETURNING w.id),
-u AS (SELECT COALESCE(d.uid, (SELECT id FROM nu), (SELECT id FROM ku),
-                      (SELECT id FROM users WHERE openid = :openid)) AS id
-      FROM d WHERE NOT d.open),
-r AS (
-  SELECT id, month, state, opens_at, closes_at FROM contest_rounds
-  WHERE month <= :month AND state <> 'shortlisting' ORDER BY month DESC LIMIT 1),
-e AS (
-  SELECT contest_entries.id, contest_entries.number, contest_entries.name, contest_entries.round_id
-  FROM contest_entries JOIN r ON contest_entries.round_id = r.id
-  WHERE contest_entries.number = :number),
-bl AS (SELECT EXISTS (SELECT 1 FROM contest_blacklist WHERE openid = :openid) AS listed),
-ok AS (
-  SELECT e.*, u.id AS user_id FROM lk, e, r, bl, u
-  WHERE r.state = 'voting' AND :now >= r.opens_at AND :now < r.closes_at AND NOT bl.listed
-    AND CAST(:follower AS boolean) AND u.id IS NOT NULL),
-vq AS (
-  INSERT INTO contest_voter_quota AS q (user_id, day, today, last_at, prev_at)
-  SELECT ok.user_id, :day, 1, :now, NULL FROM ok
-  ON CONFLICT (user_id) DO UPDATE SET
-    today = CASE WHEN q.day = excluded.day THEN q.today + 1 ELSE 1 END, day = excluded.day,
-    prev_at = q.last_at, last_at = GREATEST(q.last_at, excluded.last_at)
-  RETURNING q.today, q.prev_at),
-eq AS (
-  INSERT INTO contest_entry_quota AS q (user_id, entry_id, day, today, total)
-  SELECT ok.user_id, ok.id, :day, 1, 1 FROM ok
-  ON CONFLICT (user_id, entry_id) DO UPDATE SET
-    today = CASE WHEN q.day = excluded.day THEN q.today + 1 ELSE 1 END, day = excluded.day,
-    total = q.total + 1
-  RETURNING q.today, q.total),
-v AS (
-  INSERT INTO contest_votes (round_id, entry_id, user_id, openid, cast_at, day, status)
-  SELECT ok.round_id, ok.id, ok.user_id, :openid, :now, :day, 'valid' FROM ok, vq, eq
-  WHERE vq.today <= :per_day AND eq.today <= :per_entry_day
-    AND (:per_round = 0 OR eq.total <= :per_round)
-    AND (vq.prev_at IS NULL OR vq.prev_at <= :rate_since)
-  RETURNING id, entry_id),
-c AS (
-  UPDATE contest_entries SET valid_votes = valid_votes + 1 FROM v
-  WHERE contest_entries.id = v.entry_id AND contest_entries.final_votes IS NULL
-  RETURNING contest_entries.valid_votes)
-SELECT json_build_array(
-       r.id, r.month, r.state, r.opens_at, r.closes_at, e.id, e.number, e.name, bl.listed,
-       vq.today, v.id, c.valid_votes, u.id,
-       CASE WHEN e.id IS NULL AND r.id IS NOT NULL
-            THEN (SELECT count(*) FROM contest_entries WHERE round_id = r.id) END,
-       (SELECT array_agg(o.valid_votes) FROM contest_entries o
-        WHERE o.round_id = r.id AND o.id <> e.id),
-       CASE WHEN vq.today IS NOT NULL AND c.valid_votes IS NULL THEN contest_vote_refused() END,
-       d.open)
-FROM d LEFT JOIN r ON true LEFT JOIN e ON true LEFT JOIN bl ON true LEFT JOIN u ON true
-  LEFT JOIN vq ON true LEFT JOIN eq ON true LEFT JOIN v ON true LEFT JOIN c ON true
-""")
-REFUSED_SQLSTATE = "YV001"  # raised by contest_vote_refused() (migration 0020)
-
-# After CAST failed with REFUSED_SQLSTATE (nothing of it kept): what the voter had used, to say
-# which rule refused it (the voter's lock keeps their counters as they were), and the round's month.
-USAGE = text("""
-WITH r AS (
-  SELECT id, month FROM contest_rounds
-  WHERE month <= :month AND state <> 'shortlisting' ORDER BY month DESC LIMIT 1),
-e AS (SELECT contest_entries.id FROM contest_entries JOIN r ON contest_entries.round_id = r.id
-      WHERE contest_entries.number = :number)
-SELECT json_build_array(r.month, vq.day, vq.today, vq.last_at, eq.day, eq.today, eq.total)
-FROM (SELECT 1) AS one LEFT JOIN r ON true LEFT JOIN e ON true
-  LEFT JOIN users ON users.openid = :openid
-  LEFT JOIN contest_voter_quota vq ON vq.user_id = COALESCE(CAST(:user_id AS integer), users.id)
-  LEFT JOIN contest_entry_quota eq ON eq.user_id = COALESCE(CAST(:user_id AS integer), users.id)
-                                  AND eq.entry_id = e.id
-""")
+# One round trip: contest_cast_vote() (migration 0021) takes the contest's shared lock, finds the
+# voter (recording one never seen, marking one recorded as gone a follower again and writing their
+# last-message time when due, unless a dialog of theirs is open: then nothing is done and the
+# message is routed again, see bot/dispatch.py), reads the round, the entry and the blacklist,
+# raises both quota counters by upserts, writes the vote and raises the entry's counter; it returns
+# where it stopped, and the other entries' counts for the standing. PL/pgSQL keeps the plans of
+# its statements for the connection: the same steps as one statement of common table expressions
+# cost the server about half as much again (docs/performance.md).
+CAST = text("SELECT contest_cast_vote(:lock_key, :user_id, :subscribed, :openid, :now, :touch_before, "
+            ":month, :number, :follower, :day, :per_day, :per_entry_day, :per_round, :rate_since)")
+REFUSED_SQLSTATE = "YV001"  # raised by contest_cast_vote() when it undoes itself
 
 
 class _Refused(Exception):
-    """CAST failed on purpose: a quota rule refused the vote, or the round ended meanwhile."""
+    """CAST failed on purpose: a quota rule refused the vote, or the round ended meanwhile.
+
+    `used` is the error's DETAIL: [month, the voter's votes today, for the entry today, for the
+    entry in the round (each before this vote), the previous vote's time]."""
+
+    def __init__(self, used: list[Any]) -> None:
+        super().__init__("refused")
+        self.used = used
 
 
 class DialogOpen(Exception):
@@ -323,16 +244,11 @@ class DialogOpen(Exception):
     the dialog's to route (a vote there is counted in the message's transaction)."""
 
 
-class VoterNotRecorded(Exception):
-    """A never-seen voter was being recorded by another message at the same moment: nothing was
-    done, and WeChat's retry (which finds them) counts the vote."""
-
-
 def _run(session: Session, params: dict[str, Any]) -> list[Any]:
     """Run CAST as the driver's SQL; the parameters are already in the columns' stored forms.
 
-    Its one row is one JSON array (the driver and SQLAlchemy describe every column of every
-    result, which cost more than the 17 values themselves); times come back as ISO text. In
+    Its one value is one JSON array (the driver and SQLAlchemy describe every column of every
+    result, which cost more than the 15 values themselves); times come back as ISO text. In
     autocommit the statement is its own transaction; inside the caller's, a savepoint keeps a
     refusal from aborting it.
     """
@@ -344,18 +260,18 @@ def _run(session: Session, params: dict[str, Any]) -> list[Any]:
                 row = run_driver_sql(session, CAST, params)
     except DBAPIError as exc:
         if getattr(exc.orig, "sqlstate", None) == REFUSED_SQLSTATE:
-            raise _Refused() from None
+            raise _Refused(json.loads(exc.orig.diag.message_detail)) from None  # type: ignore[union-attr]
         raise
     assert row is not None  # the statement always returns its one row
     values: list[Any] = row[0]
     return values
 
 
-def _cast_in_one_statement(session: Session, user: User, number: int, now: dt.datetime,
+def _cast_in_one_call(session: Session, user: User, number: int, now: dt.datetime,
                            day: dt.date, rules: VoteRules, tz: ZoneInfo, follower: bool,
                            touch_before: dt.datetime) -> Cast:
-    """PostgreSQL: the whole vote in one statement; a refusal is explained from what it returned,
-    or, when it undid itself, from the counters."""
+    """PostgreSQL: the whole vote in one call; a refusal is explained from what it returned, or,
+    when it undid itself, from what its error says the voter had used."""
     params = {"lock_key": CONTEST_LOCK, "month": month_of(now, tz), "number": number,
               "openid": user.openid, "now": stored_utc(now), "follower": follower, "user_id": user.id,
               "subscribed": bool(user.subscribed), "day": day, "per_day": rules.per_day,
@@ -364,9 +280,9 @@ def _cast_in_one_statement(session: Session, user: User, number: int, now: dt.da
               "touch_before": stored_utc(touch_before)}
     try:
         (round_id, month, state, opens, closes, entry_id, num, name, listed, v_today, vote_id,
-         votes, user_id, count, others, _, dialog_open) = _run(session, params)
-    except _Refused:
-        _explain(session, user.id, user.openid, params, rules, now, day)
+         votes, count, others, dialog_open) = _run(session, params)
+    except _Refused as refused:
+        _explain(refused.used, rules, now)
     if dialog_open:
         raise DialogOpen(user.openid)
     if round_id is None:
@@ -375,24 +291,17 @@ def _cast_in_one_statement(session: Session, user: User, number: int, now: dt.da
     if entry_id is None:
         raise VoteRefused(Refusal.NO_SUCH_ENTRY, number=number, count=count)
     _check_voter(bool(listed), follower)
-    if user_id is None:
-        raise VoterNotRecorded(user.openid)
     assert vote_id is not None and votes is not None  # otherwise the statement failed on purpose
     rank, tied, gap, lead = standing(votes, list(others or []))
     return Cast(vote_id, entry_id, num, name, month, rules.per_day - v_today, votes, rank, tied,
                 gap, lead)
 
 
-def _explain(session: Session, user_id: int | None, openid: str, params: dict[str, Any],
-             rules: VoteRules, now: dt.datetime, day: dt.date) -> NoReturn:
-    """Raise the rule that refused a vote whose statement undid itself (or: it ended meanwhile)."""
-    row = run_driver_sql(session, USAGE, {"month": params["month"], "number": params["number"],
-                                          "user_id": user_id, "openid": openid})
-    assert row is not None  # one row, always
-    month, v_day, v_today, last_at, e_day, e_today, e_total = row[0]
-    last = json_utc(last_at)
-    usage = Usage(v_today if v_day == day.isoformat() else 0, e_today if e_day == day.isoformat() else 0,
-                  e_total or 0, None if last is None else (now - last).total_seconds())
+def _explain(used: list[Any], rules: VoteRules, now: dt.datetime) -> NoReturn:
+    """Raise the rule that refused a vote which undid itself (or: it ended while it waited)."""
+    month, today, entry_today, entry_round, prev_at = used
+    prev = json_utc(prev_at)
+    usage = Usage(today, entry_today, entry_round, None if prev is None else (now - prev).total_seconds())
     if refusal(rules, usage) is None:  # within every quota: the round ended while the vote waited
         raise VoteRefused(Refusal.ENDED, month=month)
     _refuse(rules, usage)
@@ -496,5 +405,5 @@ def is_blacklisted(session: Session, openid: str) -> bool:
 
 
 __all__ = ["Blacklisted", "Cast", "DialogOpen", "EntryQuota", "Refusal", "Usage", "Vote", "VoteRefused",
-           "VoteRules", "VoteStatus", "VoterNotRecorded", "VoterQuota", "cast_vote", "is_blacklisted",
+           "VoteRules", "VoteStatus", "VoterQuota", "cast_vote", "is_blacklisted",
            "refusal", "refusal_details", "standing"]

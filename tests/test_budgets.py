@@ -21,7 +21,7 @@ from sqlalchemy.dialects import postgresql
 from bot.services import Services
 from bot.wechat.simulator import Simulator, flask_transport
 from models.base import driver_sql
-from models.contest_votes import CAST, USAGE
+from models.contest_votes import CAST
 from models.roles import FOUND_OR_NEW
 from tests.support import Clock, create_org, settle_channel
 from tests.support_contest import at, create_round
@@ -34,10 +34,11 @@ from tests.support_contest import at, create_round
 # a moment ago, reuses them (bot/read_cache.py): nothing at all; a public reply computed to be
 # kept first lowers the channel's "told" flag (one Redis call). A vote on PostgreSQL is one
 # statement in autocommit: it finds the voter (records one never seen, writes a due last-message
-# time) as well as counting the vote.
+# time) as well as counting the vote, and a refused one says what the voter had used.
 BUDGETS = {
     "投票 N, a follower never seen": (1, 0, 9, 2),
     "投票 N, a known follower": (1, 0, 8, 2),
+    "投票 N refused by a quota (the same project again)": (1, 0, 5, 2),
     "帮助, a follower not in the worker's cache": (1, 0, 1, 0),
     "排行, nothing in the worker's cache": (3, 0, 3, 1),
     "帮助, the follower in the cache": (0, 0, 0, 0),
@@ -136,13 +137,18 @@ def _budget(name: str, dialect: str) -> tuple[int, int, int]:
 
 
 def test_vote_budget(metered: tuple[Simulator, Meter, str], clock: Clock) -> None:
-    """投票 N from a follower the bot has never seen, then from one it knows."""
+    """投票 N from a follower the bot has never seen, then from one it knows, then refused (the
+    refusal is worded from the failed call's own detail: no read after it)."""
     sim, meter, dialect = metered
     new = _spend(sim, meter, lambda: sim.text("o_new", "投票 1"), "点赞成功")
     assert (new.statements, new.transaction, new.redis) == _budget("投票 N, a follower never seen", dialect)
     clock.advance(at("2017-11-12 09:00:10") - at("2017-11-12 09:00"))  # past the rate limit, within the touch interval
     known = _spend(sim, meter, lambda: sim.text("o_new", "投票 2"), "点赞成功")
     assert (known.statements, known.transaction, known.redis) == _budget("投票 N, a known follower", dialect)
+    clock.advance(at("2017-11-12 09:00:10") - at("2017-11-12 09:00"))
+    again = _spend(sim, meter, lambda: sim.text("o_new", "投票 2"), "您今天已经为这个项目投过票了")
+    assert (again.statements, again.transaction, again.redis) == _budget(
+        "投票 N refused by a quota (the same project again)", dialect)
 
 
 def test_read_budgets(metered: tuple[Simulator, Meter, str], clock: Clock, services: Services) -> None:
@@ -188,7 +194,7 @@ def test_the_hot_statements_fit_psycopgs_cache() -> None:
     from psycopg import _queries  # the limits are the driver's own
 
     dialect = postgresql.psycopg.dialect()
-    for clause in (CAST, USAGE, FOUND_OR_NEW):
+    for clause in (CAST, FOUND_OR_NEW):
         sql = driver_sql(clause, dialect)
         assert len(sql.encode()) <= _queries.MAX_CACHED_STATEMENT_LENGTH, sql[:80]
         assert sql.count("%(") <= _queries.MAX_CACHED_STATEMENT_PARAMS
