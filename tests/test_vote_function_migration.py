@@ -1,4 +1,5 @@
-"""Migration 0021 on PostgreSQL: the vote's function replaces the refusal signal, and back."""
+"""Migration 0021 on PostgreSQL: the vote's function beside the refusal signal that the previous
+release's workers still call while the schema is upgraded; and back."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -37,11 +38,14 @@ def _functions(url: str) -> set[str]:
     return names
 
 
-def test_the_vote_function_replaces_the_refusal_signal_and_back(empty_pg: str) -> None:
+def test_the_vote_function_comes_and_goes_and_the_old_signal_stays(empty_pg: str) -> None:
     cfg = alembic_config(empty_pg)
     command.upgrade(cfg, "0020")
     assert _functions(empty_pg) == {"contest_vote_refused"}
     command.upgrade(cfg, "0021")
-    assert _functions(empty_pg) == {"contest_cast_vote"}
+    assert _functions(empty_pg) == {"contest_cast_vote", "contest_vote_refused"}
+    with psycopg.connect(empty_pg) as conn, pytest.raises(psycopg.Error) as refused:
+        conn.execute("SELECT contest_vote_refused()")  # as the previous release's statement calls it
+    assert refused.value.sqlstate == "YV001"
     command.downgrade(cfg, "0020")
     assert _functions(empty_pg) == {"contest_vote_refused"}

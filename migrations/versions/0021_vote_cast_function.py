@@ -8,6 +8,9 @@ after its counters were raised fails the call with SQLSTATE YV001, so that nothi
 kept; the error's DETAIL carries what the voter had used, to word the refusal. SQLite casts a
 vote step by step in a transaction and needs nothing.
 
+contest_vote_refused() of migration 0020 is kept: workers of the previous release, still serving
+while the schema is upgraded, call it in their statement until they restart.
+
 Revision ID: 0021
 Revises: 0020
 """
@@ -125,7 +128,6 @@ def upgrade() -> None:
     """Apply this revision."""
     if op.get_bind().dialect.name == "postgresql":
         op.execute(CAST_VOTE)
-        op.execute("DROP FUNCTION IF EXISTS contest_vote_refused()")
 
 
 def downgrade() -> None:
@@ -133,6 +135,3 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS contest_cast_vote(bigint, integer, boolean, text, timestamp, "
                    "timestamp, text, integer, boolean, date, integer, integer, integer, timestamp)")
-        op.execute("CREATE OR REPLACE FUNCTION contest_vote_refused() RETURNS integer LANGUAGE plpgsql "
-                   "VOLATILE AS $$ BEGIN RAISE EXCEPTION 'contest vote refused by a quota rule' "
-                   "USING ERRCODE = 'YV001'; END $$")
