@@ -187,8 +187,12 @@ def report(cases: list[Case], voting: votes.Voting, warm: tuple[int, int], datab
 
 def ratio(by_name: dict[str, Case], name: str) -> float:
     """A bot path's throughput over its peer's, round by round (the rounds' mean)."""
-    case, peer = by_name[name], by_name[by_name[name].peer]
-    pairs = [mine / theirs for mine, theirs in zip(case.rounds, peer.rounds, strict=False) if theirs]
+    return mean_ratio(by_name[name], by_name[by_name[name].peer])
+
+
+def mean_ratio(case: Case, other: Case) -> float:
+    """The mean of one case's requests a second over another's, round by round."""
+    pairs = [mine / theirs for mine, theirs in zip(case.rounds, other.rounds, strict=False) if theirs]
     return sum(pairs) / len(pairs) if pairs else 0.0
 
 
