@@ -8,14 +8,14 @@ import threading
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.services import Services
 from bot.wechat.simulator import Simulator, flask_transport
 from core.texts import t
 from models.accounts import User
 from models.contest import vote
-from models.contest_rounds import Entry
+from models.contest_rounds import Entry, Round
 from models.contest_votes import EntryQuota, Vote, VoterQuota
 from tests.support import Clock, create_org
 from tests.support_contest import at, create_round
@@ -67,6 +67,19 @@ def test_every_refusal_in_chat_keeps_every_counter(sim: Simulator, services: Ser
     clock.advance(spacing)
     assert t("contest.refuse.day_quota", per_day=c.votes_per_user_per_day) in sim.text("o_v", "投票 1")[1]
     assert _counters(services, "o_v") == (3, [(1, 1, 1), (2, 1, 1), (3, 1, 1)], 3)
+
+
+@pytest.mark.parametrize("missing", ["opens_at", "closes_at"])
+def test_a_voting_round_without_its_window_counts_nothing(sim: Simulator, services: Services,
+                                                          missing: str) -> None:
+    """A round marked voting whose window is missing (NULL) is not open: the vote is refused as
+    if no round were shown, and no counter moves."""
+    with services.db.session() as s:
+        s.execute(update(Round).values({missing: None}))
+    assert sim.text("o_v", "投票 1")[1].count(t("contest.refuse.no_round")) == 1
+    with services.db.session() as s:
+        assert (s.scalar(select(func.count(VoterQuota.user_id))),
+                s.scalar(select(func.count(Vote.id))), s.scalar(select(func.sum(Entry.valid_votes)))) == (0, 0, 0)
 
 
 def test_a_voter_never_seen_is_recorded_by_the_vote(sim: Simulator, services: Services, clock: Clock) -> None:

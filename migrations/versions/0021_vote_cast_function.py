@@ -72,7 +72,8 @@ BEGIN
     RETURN json_build_array(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
                             NULL, NULL, NULL, false);
   END IF;
-  IF r.state <> 'voting' OR p_now < r.opens_at OR p_now >= r.closes_at THEN
+  -- a round without its window (NULL) is not open either
+  IF NOT COALESCE(r.state = 'voting' AND p_now >= r.opens_at AND p_now < r.closes_at, false) THEN
     RETURN json_build_array(r.id, r.month, r.state, r.opens_at, r.closes_at, NULL, NULL, NULL,
                             NULL, NULL, NULL, NULL, NULL, NULL, false);
   END IF;
