@@ -12,6 +12,7 @@ from bot.context import BotError, Ctx, Incoming, Reply
 from bot.wechat.protocol import MAX_TEXT_BYTES, fit_text
 from core.texts import t
 from handlers.filing import activity_text
+from models.base import is_key
 from models.filing import FilingItem, FilingReview, ReviewState
 from models.filing_ops import (
     ReviewConflict,
@@ -86,7 +87,8 @@ def show(msg: Incoming, ctx: Ctx) -> Reply:
     """审核 N: one activity in full, its supports with reasons and its review history."""
     match = SHOW.match(msg.text)
     assert match is not None  # guarded by the route's pattern
-    item = ctx.session.get(FilingItem, int(match.group(1)))
+    number = int(match.group(1))
+    item = ctx.session.get(FilingItem, number) if is_key(number) else None
     if item is None:
         return Reply(text=t("filing.review.unknown", id=match.group(1)))
     return Reply(text=activity_in_full(ctx, item))

@@ -31,6 +31,7 @@ from models.activities import (
     RegState,
     time_window,
 )
+from models.base import is_key
 from models.filing import FilingItem, ReviewState
 from models.notices import notify
 from models.outbox import withdraw
@@ -73,7 +74,7 @@ class PublishOptions:
 def publish(session: Session, item_id: int, options: PublishOptions, by: str, now: dt.datetime,
             rules: ActivitySettings, tz: ZoneInfo) -> tuple[Activity, bool]:
     """Open an approved activity for registration; a second publish updates its options."""
-    item = session.get(FilingItem, item_id)
+    item = session.get(FilingItem, item_id) if is_key(item_id) else None
     if item is None:
         raise Refusal("unknown", id=item_id)
     if item.review_state != ReviewState.APPROVED:
@@ -118,12 +119,16 @@ def lock(session: Session, item_id: int) -> Activity | None:
 
     populate_existing: a row already in the session was read before the lock; reload it.
     """
+    if not is_key(item_id):
+        return None
     stmt = select(Activity).where(Activity.item_id == item_id).with_for_update()
     return session.scalar(stmt.execution_options(populate_existing=True))
 
 
 def published(session: Session, item_id: int) -> Activity | None:
     """The published activity of a filed item, unlocked (for reading)."""
+    if not is_key(item_id):
+        return None
     return session.scalar(select(Activity).where(Activity.item_id == item_id))
 
 
@@ -417,7 +422,7 @@ def rate(session: Session, item_id: int, user: User, score: int, comment: str, n
 
 def hide_comment(session: Session, rating_id: int, by: str, now: dt.datetime) -> Rating:
     """Hide a comment from the organisation's view (platform admins), logged with its text."""
-    rating = session.get(Rating, rating_id)
+    rating = session.get(Rating, rating_id) if is_key(rating_id) else None
     if rating is None or not rating.comment:
         raise Refusal("comment_unknown", id=rating_id)
     if rating.hidden_at is None:

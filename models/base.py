@@ -78,6 +78,15 @@ def driver_sql(clause: TextClause, dialect: Dialect) -> str:
     return " ".join(sql.split())
 
 
+KEY_MAX = 2**31 - 1  # the largest id or number a column holds (PostgreSQL's integer)
+
+
+def is_key(number: int) -> bool:
+    """Whether a number typed in chat can be an id or a number at all: a longer one finds nothing,
+    and must not reach the driver (SQLite overflows past 2**63, PostgreSQL past its integer)."""
+    return 0 <= number <= KEY_MAX
+
+
 def stored_utc(value: dt.datetime) -> dt.datetime:
     """Naive UTC, as the tables store an aware datetime (see UTCDateTime)."""
     return value.astimezone(dt.UTC).replace(tzinfo=None)

@@ -35,7 +35,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.settings import ContestSettings
 from models.accounts import User
-from models.base import Base, json_utc, run_driver_sql, stored_utc, utcnow
+from models.base import Base, is_key, json_utc, run_driver_sql, stored_utc, utcnow
 from models.contest_rounds import CONTEST_LOCK, Entry, RoundState, month_of, shown_round
 
 
@@ -215,6 +215,12 @@ def cast_vote(session: Session, user: User, number: int, now: dt.datetime, c: Co
     return _cast_step_by_step(session, user, number, now, day, rules, tz, follower)
 
 
+def _entry_key(number: int) -> int:
+    """The number to look the entry up by: the one typed, or 0 (none's: entries count from 1) for
+    one no column holds; the refusal still shows the number typed."""
+    return number if is_key(number) else 0
+
+
 # One round trip: contest_cast_vote() (migration 0021) takes the contest's shared lock, finds the
 # voter (recording one never seen, marking one recorded as gone a follower again and writing their
 # last-message time when due, unless a dialog of theirs is open: then nothing is done and the
@@ -273,7 +279,7 @@ def _cast_in_one_call(session: Session, user: User, number: int, now: dt.datetim
                            touch_before: dt.datetime) -> Cast:
     """PostgreSQL: the whole vote in one call; a refusal is explained from what it returned, or,
     when it undid itself, from what its error says the voter had used."""
-    params = {"lock_key": CONTEST_LOCK, "month": month_of(now, tz), "number": number,
+    params = {"lock_key": CONTEST_LOCK, "month": month_of(now, tz), "number": _entry_key(number),
               "openid": user.openid, "now": stored_utc(now), "follower": follower, "user_id": user.id,
               "subscribed": bool(user.subscribed), "day": day, "per_day": rules.per_day,
               "per_entry_day": rules.per_entry_per_day, "per_round": rules.per_entry_per_round,
@@ -348,7 +354,7 @@ def _cast_step_by_step(session: Session, user: User, number: int, now: dt.dateti
     _check_window(row.state, row.opens_at, row.closes_at, row.month, now, tz)
     listed = select(Blacklisted.id).where(Blacklisted.openid == user.openid).exists()
     found = session.execute(select(Entry, listed).where(Entry.round_id == row.id,
-                                                        Entry.number == number)).first()
+                                                        Entry.number == _entry_key(number))).first()
     if found is None:
         count = session.scalar(select(func.count(Entry.id)).where(Entry.round_id == row.id))
         raise VoteRefused(Refusal.NO_SUCH_ENTRY, number=number, count=count)

@@ -1,0 +1,50 @@
+"""A number longer than any column holds, typed after a command: each command answers with its own
+sentence and the number typed, as for any number that is no one's (never the generic failure)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from flask import Flask
+
+from bot.services import Services
+from bot.wechat.simulator import Simulator, flask_transport
+from core.settings import Settings
+from core.texts import t
+from models.base import KEY_MAX
+from tests.support import Clock
+from tests.support_contest import at, create_round
+
+# Just past PostgreSQL's integer, past SQLite's 64 bits, and far past both.
+NUMBERS = [str(KEY_MAX + 1), str(2**63), "9" * 40]
+
+
+@pytest.fixture()
+def sim(app_factory: Callable[[Settings], Flask], settings_factory: Callable[..., Settings],
+        clock: Clock) -> tuple[Simulator, Services]:
+    """A November round of three projects open for votes; o_admin a platform admin."""
+    app = app_factory(settings_factory(admins={"openids": ["o_admin"]}))
+    services: Services = app.extensions["youthvoice"]
+    clock.set(at("2017-11-12 09:00"))
+    with services.db.session() as s:
+        create_round(s, services.settings, entries=3)
+    return Simulator(services.settings, flask_transport(app.test_client()), clock=clock), services
+
+
+@pytest.mark.parametrize("number", NUMBERS)
+def test_follower_commands_say_the_number_is_no_ones(sim: tuple[Simulator, Services], number: str) -> None:
+    simulator, _ = sim
+    assert t("contest.refuse.no_such_entry", number=number, count=3) in simulator.text("o_f", f"投票 {number}")[1]
+    assert t("contest.refuse.no_such_entry", number=number, count=3) in simulator.text("o_f", f"点赞 {number}")[1]
+    not_open = t("activities.refused.not_published", id=number)
+    for words in (f"活动 {number}", f"报名 {number}", f"取消报名 {number}", f"评价 {number} 5 很好"):
+        assert simulator.text("o_f", words)[1].count(not_open) == 1, words
+
+
+@pytest.mark.parametrize("number", NUMBERS)
+def test_admin_commands_say_the_number_is_no_ones(sim: tuple[Simulator, Services], number: str) -> None:
+    simulator, _ = sim
+    assert t("filing.review.unknown", id=number) in simulator.text("o_admin", f"审核 {number}")[1]
+    assert t("filing.review.unknown", id=number) in simulator.text("o_admin", f"通过 {number}")[1]
+    assert t("activities.refused.comment_unknown", id=number) in simulator.text("o_admin", f"隐藏评论 {number}")[1]
+    assert t("activities.refused.unknown", id=number) in simulator.text("o_admin", f"报名名单 {number}")[1]
