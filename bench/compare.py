@@ -19,7 +19,6 @@ ratios, and whether each bot's valid votes in SQL equal the votes it confirmed.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import itertools
 import subprocess
 import sys
@@ -76,21 +75,9 @@ def valid_votes(database_url: str) -> int:
     return int(row[0]) if row else 0
 
 
-def warm(server: stack.Server, make: loadgen.MakeRequest, classify: loadgen.Classify, bound: int) -> int:
-    """Load a server for webhook.WARM_SECONDS with other users than the measured ones; the votes
-    it confirmed."""
-    run = asyncio.run(loadgen.closed_loop(server.port, make, classify, 8, webhook.WARM_SECONDS, bound))
-    return run.labels["ok"]
-
-
 def vote_request(voting: votes.Voting) -> loadgen.MakeRequest:
     """`投票 N` from a follower never seen, in safe mode, from a pool signed beforehand."""
     return voting.request(True, "safe", webhook.POOL_AGE)
-
-
-def peer_request(prefix: str) -> loadgen.MakeRequest:
-    """Peer C's `投票 N`, from followers named by the prefix."""
-    return webhook.text_request(True, lambda i: f"{prefix}-{i}", lambda i: f"投票 {i % votes.ENTRIES + 1}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -131,11 +118,13 @@ def run_all(args: argparse.Namespace, tmp: Path, tree: Path, other_url: str, min
                 peers.vote_server(tmp, python, args.database_url, args.redis_url) as peer_c:
             print(f"this bot on :{this.port}, {args.revision} on :{that.port}, peer C on :{peer_c.port}",
                   flush=True)
-            confirmed = [warm(this, mine.request(True, "warm"), webhook.expect(True, mine.confirmation), 5000),
-                         warm(peer_c, peer_request("peer-warm"), webhook.expect(True, webhook.PEER_C_MARK), 5000),
-                         warm(that, other.request(True, "warm"), webhook.expect(True, other.confirmation), 5000)]
+            confirmed = [webhook.warm(this, mine.request(True, "warm"), webhook.expect(True, mine.confirmation), 5000),
+                         webhook.warm(peer_c, webhook.peer_votes("peer-warm"),
+                                      webhook.expect(True, webhook.PEER_C_MARK), 5000),
+                         webhook.warm(that, other.request(True, "warm"), webhook.expect(True, other.confirmation),
+                                      5000)]
             cases = [Case("this vote", this, True, vote_request(mine), webhook.expect(True, mine.confirmation)),
-                     Case("peer C vote", peer_c, True, peer_request("peer-voter"),
+                     Case("peer C vote", peer_c, True, webhook.peer_votes("peer-voter"),
                           webhook.expect(True, webhook.PEER_C_MARK)),
                      Case(f"{args.revision} vote", that, True, vote_request(other),
                           webhook.expect(True, other.confirmation))]

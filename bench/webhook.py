@@ -105,9 +105,7 @@ def build_cases(bot: stack.Server, echo: stack.Server, peer_c: stack.Server,
         if not safe:
             cases.append(Case("bot 排行 plain", bot, safe, text_request(safe, known, lambda i: "排行"),
                               expect(safe, RANK_MARK), peer="peer echo plain"))
-    cases.append(Case("peer C vote safe", peer_c, True,
-                      text_request(True, lambda i: f"peer-voter-{i}", lambda i: f"投票 {i % votes.ENTRIES + 1}"),
-                      expect(True, PEER_C_MARK)))
+    cases.append(Case("peer C vote safe", peer_c, True, peer_votes("peer-voter"), expect(True, PEER_C_MARK)))
     cases.append(Case("bot vote safe", bot, True, voting.request(True, "safe", POOL_AGE),
                       expect(True, voting.confirmation), peer="peer C vote safe"))
     return cases
@@ -153,20 +151,25 @@ def warm_up_bot(bot: stack.Server) -> None:
     asyncio.run(loadgen.closed_loop(bot.port, make_known, expect(False, HELP_MARK), 8, WARM_SECONDS, 30_000))
 
 
+def peer_votes(prefix: str) -> loadgen.MakeRequest:
+    """Peer C's `投票 N` in safe mode, from followers named by the prefix."""
+    return text_request(True, lambda i: f"{prefix}-{i}", lambda i: f"投票 {i % votes.ENTRIES + 1}")
+
+
+def warm(server: stack.Server, make: loadgen.MakeRequest, classify: loadgen.Classify, bound: int) -> int:
+    """Load a server for WARM_SECONDS (other users than the measured ones); the answers labelled ok."""
+    run = asyncio.run(loadgen.closed_loop(server.port, make, classify, 8, WARM_SECONDS, bound))
+    return run.labels["ok"]
+
+
 def warm_up(bot: stack.Server, echo: stack.Server, peer_c: stack.Server,
             voting: votes.Voting) -> tuple[int, int]:
     """Warm every server with other users than the measured ones; returns the votes the warm-up
     got confirmed by the bot and by peer C."""
     warm_up_bot(bot)
-    asyncio.run(loadgen.closed_loop(echo.port, text_request(False, known, lambda i: "帮助"),
-                                    expect(False, "收到"), 8, WARM_SECONDS, 5000))
-    warm = asyncio.run(loadgen.closed_loop(bot.port, voting.request(True, "warm"),
-                                           expect(True, voting.confirmation), 8, WARM_SECONDS,
-                                           voting.tags["warm"][1]))
-    make_c = text_request(True, lambda i: f"peer-warm-{i}", lambda i: f"投票 {i % votes.ENTRIES + 1}")
-    warm_c = asyncio.run(loadgen.closed_loop(peer_c.port, make_c, expect(True, PEER_C_MARK), 8,
-                                             WARM_SECONDS, 5000))
-    return warm.labels["ok"], warm_c.labels["ok"]
+    warm(echo, text_request(False, known, lambda i: "帮助"), expect(False, "收到"), 5000)
+    confirmed = warm(bot, voting.request(True, "warm"), expect(True, voting.confirmation), voting.tags["warm"][1])
+    return confirmed, warm(peer_c, peer_votes("peer-warm"), expect(True, PEER_C_MARK), 5000)
 
 
 def report(cases: list[Case], voting: votes.Voting, warm: tuple[int, int], database_url: str,
