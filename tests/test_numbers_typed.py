@@ -1,5 +1,6 @@
-"""A number longer than any column holds, typed after a command: each command answers with its own
-sentence and the number typed, as for any number that is no one's (never the generic failure)."""
+"""A number longer than any column holds, typed after a command: each chat command answers with its
+own sentence and the number typed, as for any number that is no one's (never the generic failure);
+each command-line command stops with one Chinese line (never a traceback)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -48,3 +49,15 @@ def test_admin_commands_say_the_number_is_no_ones(sim: tuple[Simulator, Services
     assert t("filing.review.unknown", id=number) in simulator.text("o_admin", f"通过 {number}")[1]
     assert t("activities.refused.comment_unknown", id=number) in simulator.text("o_admin", f"隐藏评论 {number}")[1]
     assert t("activities.refused.unknown", id=number) in simulator.text("o_admin", f"报名名单 {number}")[1]
+
+
+@pytest.mark.parametrize("args", [["filing", "actuals", "{n}", "--participants", "3", "--reason", "补录"],
+                                  ["contest", "shortlist", "2017-11", "1", "{n}"],
+                                  ["push", "retry", "{n}"], ["expert", "invite", "{n}"]])
+@pytest.mark.parametrize("number", [*NUMBERS, "十二"])
+def test_command_line_numbers_past_the_tables_get_one_chinese_line(app: Flask, args: list[str], number: str) -> None:
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=[a.format(n=number) for a in args])
+    assert result.exit_code == 1, result.output
+    assert result.output.strip().splitlines()[-1].endswith(f"应为 0 到 {KEY_MAX} 之间的整数：{number}")
+    assert "Traceback" not in result.output

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from bot.activity_codes import code_target, fetch_code
-from bot.cli.common import fail, services, session
+from bot.cli.common import NUMBER, fail, services, session
 from bot.wechat.errors import WeChatError
 from core.texts import t
 from handlers.activities import correction_lines, org_line
@@ -57,8 +57,8 @@ def _terms(row: Activity) -> dict[str, object]:
 
 
 @activity.command("publish")
-@click.argument("item_id", type=int)
-@click.option("--capacity", type=int, default=None, help="名额（不填为不限）")
+@click.argument("item_id", type=NUMBER)
+@click.option("--capacity", type=NUMBER, default=None, help="名额（不填为不限）")
 @click.option("--deadline", default=None, help="报名截止 YYYY-MM-DD HH:MM（默认活动开始时）")
 @click.option("--walk-ins/--no-walk-ins", default=None, help="是否允许未报名者现场签到")
 @click.option("--checkout/--no-checkout", default=None, help="是否签退")
@@ -90,7 +90,7 @@ def _refusal(exc: rules.Refusal) -> str:
 
 
 @activity.command("qrcode")
-@click.argument("item_id", type=int)
+@click.argument("item_id", type=NUMBER)
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="输出的 .png 文件")
 @click.option("--checkout", "checkout", is_flag=True, help="签退二维码（活动须设置签退）")
@@ -114,7 +114,7 @@ def qrcode(item_id: int, out: Path, checkout: bool) -> None:
 
 
 @activity.command("status")
-@click.argument("item_id", type=int)
+@click.argument("item_id", type=NUMBER)
 def status(item_id: int) -> None:
     """Registrations, the waiting list, check-ins, ratings, and the supports on the actual numbers."""
     svc = services()
@@ -155,7 +155,7 @@ def _echo_waiting(waiting: list[Registration]) -> None:
 
 
 @activity.command("export")
-@click.argument("item_id", type=int)
+@click.argument("item_id", type=NUMBER)
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="输出的 .xlsx 文件")
 def export(item_id: int, out: Path) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from bot.preflight import check_database
 from bot.services import Services
 from core.texts import t, word
+from models.base import KEY_MAX, is_key
 from models.months import is_month
 from models.refusals import Refused
 
@@ -99,3 +100,21 @@ class MonthType(click.ParamType):
 
 
 MONTH = MonthType()
+
+
+class NumberType(click.ParamType):
+    """An id or a count on the command line, within what the tables hold (a longer one would
+    reach the driver and fail there); anything else fails like every other CLI error."""
+
+    name = "N"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        """Return the number, or stop with a Chinese message and exit status 1."""
+        text = str(value).strip()
+        if not text.isascii() or not text.isdigit() or not is_key(int(text)):
+            name = param.human_readable_name if param is not None else self.name
+            fail(t("cli.bad_number", name=name, max=KEY_MAX, value=value))
+        return int(text)
+
+
+NUMBER = NumberType()

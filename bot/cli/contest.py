@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli.common import MONTH, fail, services, session
+from bot.cli.common import MONTH, NUMBER, fail, services, session
 from bot.cli.contest_status import print_status
 from bot.cli.imports import fail_import
 from core.texts import t
@@ -30,7 +30,7 @@ def group() -> None:
 
 @group.command("shortlist")
 @click.argument("month", type=MONTH)
-@click.argument("item_ids", nargs=-1, type=int)
+@click.argument("item_ids", nargs=-1, type=NUMBER)
 @click.option("--first", type=click.DateTime(["%Y-%m-%d"]), help="投票开始日（默认取设置）")
 @click.option("--last", type=click.DateTime(["%Y-%m-%d"]), help="投票截止日，当天 24:00 结束")
 def shortlist(month: str, item_ids: tuple[int, ...], first: dt.datetime | None,
@@ -102,7 +102,7 @@ def close(month: str, by: str | None, force: bool) -> None:
 
 @group.command("void")
 @click.option("--openid", help="作废该用户的有效票")
-@click.option("--entry", type=int, help="作废该编号项目的有效票")
+@click.option("--entry", type=NUMBER, help="作废该编号项目的有效票")
 @click.option("--month", type=MONTH, help="YYYY-MM，默认本月")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"]),
               help="只作废此时间（北京时间）之后的票")

@@ -8,7 +8,7 @@ import click
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.cli.common import MONTH, fail, services, session
+from bot.cli.common import MONTH, NUMBER, fail, services, session
 from bot.cli.imports import fail_import
 from core.texts import t
 from models.accounts import new_code
@@ -75,7 +75,7 @@ def add(name: str, field: str, platform_id: str) -> None:
 
 
 @expert.command("invite")
-@click.argument("expert_id", type=int)
+@click.argument("expert_id", type=NUMBER)
 def invite(expert_id: int) -> None:
     """Issue a one-time binding code for an expert; prints the code."""
     svc = services()

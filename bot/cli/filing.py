@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from sqlalchemy.orm import Session
 
-from bot.cli.common import MONTH, fail, os_reason, services, session
+from bot.cli.common import MONTH, NUMBER, fail, os_reason, services, session
 from core.texts import t
 from models.activity_figures import actual_verdicts
 from models.activity_rules import published
@@ -50,7 +50,7 @@ def export(out: Path, month: str | None) -> None:
 
 
 @filing.command("review")
-@click.argument("item_id", type=int)
+@click.argument("item_id", type=NUMBER)
 @click.option("--approve", "decision", flag_value="approved", help="通过")
 @click.option("--reject", "decision", flag_value="rejected", help="驳回（须写理由）")
 @click.option("--reason", default="", help="审核意见")
@@ -95,7 +95,7 @@ def _when(moment: dt.datetime) -> str:
 
 
 @filing.command("actuals")
-@click.argument("item_id", type=int)
+@click.argument("item_id", type=NUMBER)
 @click.option("--participants", type=click.IntRange(min=0), default=None, help="修正后的实际参与人数")
 @click.option("--registrations", type=click.IntRange(min=0), default=None, help="修正后的实际报名人数")
 @click.option("--interactions", type=click.IntRange(min=0), default=None, help="修正后的实际互动用户数（线上话题）")

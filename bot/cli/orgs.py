@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from sqlalchemy.exc import IntegrityError
 
-from bot.cli.common import fail, services, session
+from bot.cli.common import NUMBER, fail, services, session
 from bot.cli.imports import fail_import
 from core.texts import t
 from models.accounts import new_code
@@ -46,7 +46,7 @@ def add(name: str, town: str, kind: str) -> None:
 
 
 @org.command("invite")
-@click.argument("org_id", type=int)
+@click.argument("org_id", type=NUMBER)
 def invite(org_id: int) -> None:
     """Issue a one-time binding code for an organisation's admin; prints the code."""
     ttl = dt.timedelta(hours=services().settings.accounts.binding_code_ttl_hours)

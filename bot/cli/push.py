@@ -7,7 +7,7 @@ from rich.progress import Progress
 from rich.table import Table
 from sqlalchemy import func, select
 
-from bot.cli.common import fail, services, session
+from bot.cli.common import NUMBER, fail, services, session
 from bot.push.deliver import Outcome
 from bot.push.sender import Report, Sender
 from core.texts import CATALOG, t
@@ -52,7 +52,7 @@ def _outcome_label(outcome: str) -> str:
 
 
 @push.command("retry")
-@click.argument("ids", type=int, nargs=-1, required=True)
+@click.argument("ids", type=NUMBER, nargs=-1, required=True)
 def retry(ids: tuple[int, ...]) -> None:
     """Queue failed or skipped messages again (after fixing the cause); prints how many."""
     with session() as s:
@@ -68,7 +68,7 @@ def retry(ids: tuple[int, ...]) -> None:
 
 
 @push.command("status")
-@click.option("--limit", type=int, default=20, help="列出最近多少条失败")
+@click.option("--limit", type=NUMBER, default=20, help="列出最近多少条失败")
 def status(limit: int) -> None:
     """Counts by state and channel, alerts, and the latest failures with their codes."""
     console = Console()

@@ -67,6 +67,7 @@ TEXTS: dict[str, str] = {
     "cli.os.not_dir": "路径中有一段是文件而不是文件夹",
     "cli.os.other": "系统错误 {error}（{errno}）",
     "cli.bad_month": "月份格式应为 YYYY-MM，例如 {example}：{month}",
+    "cli.bad_number": "{name} 应为 0 到 {max} 之间的整数：{value}",
     "error.generic": "系统开小差了，请稍后再试。您的操作没有被记录，可以重新发送。",
     "error.busy": "系统繁忙，请稍后再试。您的操作没有被记录，可以重新发送。",
     "error.slow": "您的上一条消息还在处理中，请稍候。",
