@@ -174,6 +174,10 @@ def test_reviewing_a_missing_activity_is_404(admin: Any) -> None:
     """No such activity: 404, not a traceback."""
     assert post(admin, "/admin/filings/999/review", {"decision": "approved"}).status_code == 404
     assert admin.get("/admin/filings/999").status_code == 404
+    past = "9" * 23  # past what the tables hold: no page either, never the driver's overflow
+    for path in (f"/admin/filings/{past}", f"/admin/activities/{past}", f"/admin/activities/{past}/export.xlsx"):
+        assert admin.get(path).status_code == 404, path
+    assert post(admin, f"/admin/filings/{past}/review", {"decision": "approved"}).status_code == 404
 
 
 def test_the_export_is_the_filing_export(admin: Any, services: Services) -> None:

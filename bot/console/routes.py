@@ -22,8 +22,10 @@ from bot.console import (
 )
 from bot.console.pages import NAV, action_label, fmt_time, plain
 from core.texts import t
+from models.base import KEY_MAX
 
 View = Callable[..., Any]
+ID = f"int(max={KEY_MAX})"  # an id past what the tables hold is no page (404), never a driver error
 # (rule, endpoint, view, methods): the console's whole surface.
 ROUTES: tuple[tuple[str, str, View, tuple[str, ...]], ...] = (
     ("/login", "login", views_auth.login, ("GET", "POST")),
@@ -31,13 +33,13 @@ ROUTES: tuple[tuple[str, str, View, tuple[str, ...]], ...] = (
     ("/", "overview", views_main.overview, ("GET",)),
     ("/audit", "audit", views_main.audit, ("GET",)),
     ("/filings", "filings", views_filings.queue, ("GET",)),
-    ("/filings/<int:item_id>", "filing", views_filings.detail, ("GET",)),
-    ("/filings/<int:item_id>/review", "filing_review", views_filings.review, ("POST",)),
+    (f"/filings/<{ID}:item_id>", "filing", views_filings.detail, ("GET",)),
+    (f"/filings/<{ID}:item_id>/review", "filing_review", views_filings.review, ("POST",)),
     ("/export/filings.xlsx", "export_filings", views_filings.export, ("GET",)),
     ("/orgs", "orgs", views_orgs.index, ("GET",)),
     ("/orgs/add", "org_add", views_orgs.add, ("POST",)),
     ("/orgs/import", "org_import", views_orgs.import_file, ("POST",)),
-    ("/orgs/<int:org_id>/invite", "org_invite", views_orgs.invite, ("POST",)),
+    (f"/orgs/<{ID}:org_id>/invite", "org_invite", views_orgs.invite, ("POST",)),
     ("/contest", "contest", views_contest.index, ("GET",)),
     ("/contest/<month>", "contest_month", views_contest.month, ("GET",)),
     ("/contest/<month>/shortlist", "contest_shortlist", views_contest.shortlist, ("POST",)),
@@ -47,10 +49,10 @@ ROUTES: tuple[tuple[str, str, View, tuple[str, ...]], ...] = (
     ("/contest/<month>/frozen.json", "contest_frozen", views_contest.frozen, ("GET",)),
     ("/contest/blacklist", "contest_blacklist", views_contest.blacklist, ("POST",)),
     ("/activities", "activities", views_activities.index, ("GET",)),
-    ("/activities/<int:item_id>", "activity", views_activities.detail, ("GET",)),
-    ("/activities/<int:item_id>/export.xlsx", "activity_export", views_activities.export, ("GET",)),
-    ("/activities/<int:item_id>/checkin.png", "activity_checkin_code", views_activities.checkin_code, ("GET",)),
-    ("/activities/<int:item_id>/checkout.png", "activity_checkout_code", views_activities.checkout_code,
+    (f"/activities/<{ID}:item_id>", "activity", views_activities.detail, ("GET",)),
+    (f"/activities/<{ID}:item_id>/export.xlsx", "activity_export", views_activities.export, ("GET",)),
+    (f"/activities/<{ID}:item_id>/checkin.png", "activity_checkin_code", views_activities.checkin_code, ("GET",)),
+    (f"/activities/<{ID}:item_id>/checkout.png", "activity_checkout_code", views_activities.checkout_code,
      ("GET",)),
     ("/push", "push", views_push.index, ("GET",)),
     ("/push/retry", "push_retry", views_push.retry, ("POST",)),

@@ -16,6 +16,7 @@ from bot.console.security import actor, services
 from core.texts import t, word
 from models import contest
 from models.announce import announce as announce_month
+from models.base import is_key
 from models.console import audit
 from models.contest_close import entry_of, file_digest
 from models.contest_fraud import (
@@ -41,6 +42,14 @@ from models.orgs import admin_openids
 
 TIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d")
 
+
+
+def entry_number(text: str) -> int:
+    """A project's number from a form or a link; werkzeug reads a ValueError as none given."""
+    number = int(text)
+    if not is_key(number):
+        raise ValueError(text)
+    return number
 
 def _month_or_404(month: str) -> str:
     if not is_month(month):
@@ -74,7 +83,7 @@ def month(month: str) -> str:
         page: dict[str, object] = {"row": row, "pool": pool, "size": c.shortlist_size, "month": month, "window": window,
                 "last_day": (window[1] - dt.timedelta(days=1)).date()}
         if row is not None and row.state != RoundState.SHORTLISTING:
-            page.update(_round_parts(s, row, request.args.get("entry", type=int)))
+            page.update(_round_parts(s, row, request.args.get("entry", type=entry_number)))
     return render_template("console/contest_month.html", **page)
 
 
@@ -172,7 +181,7 @@ def void(month: str) -> Response:
     form = request.form
     reason = " ".join(form.get("reason", "").split())
     openid = form.get("openid", "").strip() or None
-    number = form.get("entry", type=int)
+    number = form.get("entry", type=entry_number)
     try:
         scope_args = _void_scope(openid, number, form.get("since", ""), form.get("until", ""), reason)
         with db() as s:
