@@ -143,9 +143,8 @@ async def closed_loop(port: int, make: MakeRequest, classify: Classify, connecti
                       seconds: float, max_requests: int, timeout: float = 10.0) -> Run:
     """Keep `connections` requests in flight until the time or the count runs out."""
     run, counter = Run(), itertools.count()
-    stop_at = time.perf_counter() + seconds
 
-    async def client() -> None:
+    async def client(stop_at: float) -> None:
         conn = Connection(port)
         while time.perf_counter() < stop_at:
             i = next(counter)
@@ -154,10 +153,10 @@ async def closed_loop(port: int, make: MakeRequest, classify: Classify, connecti
             await _one(conn, run, i, make, time.perf_counter(), timeout)
         conn.close()
 
-    begin = time.perf_counter()
     with no_collector_pauses():
-        await asyncio.gather(*(client() for _ in range(connections)))
-    run.seconds = time.perf_counter() - begin
+        begin = time.perf_counter()
+        await asyncio.gather(*(client(begin + seconds) for _ in range(connections)))
+        run.seconds = time.perf_counter() - begin
     run.label(classify)
     return run
 
@@ -166,8 +165,8 @@ async def open_loop(port: int, make: MakeRequest, classify: Classify, rate: floa
                     seconds: float, timeout: float = 10.0, max_in_flight: int = 15000) -> Run:
     """Start `rate` requests a second for `seconds`, each on its own connection."""
     run, tasks = Run(), set[asyncio.Task[None]]()
-    begin = time.perf_counter()
     with no_collector_pauses():
+        begin = time.perf_counter()
         for i in range(int(rate * seconds)):
             due = begin + i / rate
             await asyncio.sleep(max(0.0, due - time.perf_counter()))
@@ -179,7 +178,7 @@ async def open_loop(port: int, make: MakeRequest, classify: Classify, rate: floa
             tasks.add(task)
             task.add_done_callback(tasks.discard)
         await asyncio.gather(*list(tasks))
-    run.seconds = time.perf_counter() - begin
+        run.seconds = time.perf_counter() - begin
     run.label(classify)
     return run
 
