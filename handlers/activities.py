@@ -26,7 +26,7 @@ from models.activities import (
 )
 from models.activity_export import rows_of
 from models.activity_figures import Figures, actual_verdicts, org_figures, town_figures
-from models.base import is_key
+from models.base import KEY_MAX, is_key
 from models.corrections import in_effect
 from models.filing import FilingItem, Intention
 from models.orgs import orgs_of
@@ -108,7 +108,7 @@ def publish(msg: Incoming, ctx: Ctx) -> Reply:
     """发布 N [名额]: an organisation's admin opens an approved activity for registration."""
     _, number, rest = _parts(msg)
     capacity = re.sub(r"[人名个位]$", "", rest.removeprefix("名额").strip())
-    if number is None or (capacity and not capacity.isdigit()) or (capacity and int(capacity) < 1):
+    if number is None or (capacity and not _is_capacity(capacity)):
         return Reply(text=t("activities.publish.usage"))
     item = ctx.session.get(FilingItem, number) if is_key(number) else None
     if item is None or not _may_manage(ctx, item):
@@ -123,6 +123,11 @@ def publish(msg: Incoming, ctx: Ctx) -> Reply:
     if not created and options == rules.PublishOptions():   # 发布 N again: say so, change nothing
         key = "activities.already_published"
     return Reply(text=t(key, id=number, name=item.name, **_terms(ctx, activity)))
+
+
+def _is_capacity(text: str) -> bool:
+    """Whether a 名额 typed is a positive number the column holds (a longer one overflowed it)."""
+    return text.isdecimal() and 1 <= int(text) <= KEY_MAX
 
 
 def _terms(ctx: Ctx, activity: Activity) -> dict[str, str]:

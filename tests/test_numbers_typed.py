@@ -12,9 +12,11 @@ from bot.services import Services
 from bot.wechat.simulator import Simulator, flask_transport
 from core.settings import Settings
 from core.texts import t
+from models import activity_rules as rules
 from models.base import KEY_MAX
 from tests.support import Clock
-from tests.support_contest import at, create_round
+from tests.support_activities import BEFORE
+from tests.support_contest import at, create_item, create_round
 
 # Just past PostgreSQL's integer, past SQLite's 64 bits, and far past both.
 NUMBERS = [str(KEY_MAX + 1), str(2**63), "9" * 40]
@@ -61,3 +63,31 @@ def test_command_line_numbers_past_the_tables_get_one_chinese_line(app: Flask, a
     assert result.exit_code == 1, result.output
     assert result.output.strip().splitlines()[-1].endswith(f"应为 0 到 {KEY_MAX} 之间的整数：{number}")
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("capacity", [*NUMBERS, "０", "0"])
+def test_a_capacity_no_column_holds_gets_the_usage_again(sim: tuple[Simulator, Services], clock: Clock,
+                                                         capacity: str) -> None:
+    """发布 N with a 名额 too long for the column, or a digit that is no number, is asked again;
+    the activity stays unpublished."""
+    simulator, services = sim
+    clock.set(BEFORE)
+    with services.db.session() as s:
+        item_id = create_item(s, "青春志愿行").id
+    assert simulator.text("o_admin", f"发布 {item_id} {capacity}")[1] == t("activities.publish.usage")
+    with services.db.session() as s:
+        assert rules.published(s, item_id) is None
+    reply = simulator.text("o_admin", f"发布 {item_id} 全角５０")[1]  # not a number either
+    assert reply == t("activities.publish.usage")
+
+
+def test_the_largest_capacity_a_column_holds_is_published(sim: tuple[Simulator, Services], clock: Clock) -> None:
+    """The edge: 名额 KEY_MAX is a capacity like any other."""
+    simulator, services = sim
+    clock.set(BEFORE)
+    with services.db.session() as s:
+        item_id = create_item(s, "青春志愿行").id
+    assert f"名额：{KEY_MAX}" in simulator.text("o_admin", f"发布 {item_id} {KEY_MAX}")[1]
+    with services.db.session() as s:
+        activity = rules.published(s, item_id)
+        assert activity is not None and activity.capacity == KEY_MAX
