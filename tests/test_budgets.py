@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -22,9 +23,11 @@ from bot.services import Services
 from bot.wechat.simulator import Simulator, flask_transport
 from models.base import driver_sql
 from models.contest_votes import CAST
+from models.inbox import KEEP
 from models.roles import FOUND_OR_NEW
 from tests.support import Clock, create_org, settle_channel
 from tests.support_contest import at, create_round
+from tests.test_shedding import post_signed_at
 
 # path -> (SQL statements on PostgreSQL, its BEGIN/COMMIT round trips, SQL statements on SQLite,
 # Redis round trips). Read-only replies run in autocommit on PostgreSQL: no BEGIN, no COMMIT.
@@ -46,6 +49,7 @@ BUDGETS = {
     "排行, the follower and the board in the cache": (0, 0, 0, 0),
     "排行, after a vote in this worker (the board recomputed)": (2, 0, 2, 1),
     "a filing step (镇街 answered)": (4, 2, 4, 2),
+    "a request shed under overload (kept in the inbox)": (1, 0, 1, 0),
 }
 
 
@@ -187,6 +191,17 @@ def test_filing_step_budget(metered: tuple[Simulator, Meter, str]) -> None:
     assert (step.statements, step.transaction, step.redis) == _budget("a filing step (镇街 answered)", dialect)
 
 
+def test_shed_budget(app: Flask, metered: tuple[Simulator, Meter, str]) -> None:
+    """A request that queued past the threshold: kept by one INSERT (in autocommit on PostgreSQL),
+    nothing in Redis; it is shed because the workers are short of time."""
+    _, meter, dialect = metered
+    with meter.measure() as tally:
+        resp = post_signed_at(app.test_client(), "o_shed", "投票 1", time.time() - 5)
+    assert resp.status_code == 200 and resp.data == b"success"
+    assert (tally.statements, tally.transaction, tally.redis) == _budget(
+        "a request shed under overload (kept in the inbox)", dialect)
+
+
 def test_the_hot_statements_fit_psycopgs_cache() -> None:
     """psycopg keeps a statement's parsed form only up to a length and a number of parameters,
     and parses a longer one again (in Python) on every execution: 0.3 ms of each vote, the day the
@@ -194,7 +209,7 @@ def test_the_hot_statements_fit_psycopgs_cache() -> None:
     from psycopg import _queries  # the limits are the driver's own
 
     dialect = postgresql.psycopg.dialect()
-    for clause in (CAST, FOUND_OR_NEW):
+    for clause in (CAST, FOUND_OR_NEW, KEEP):
         sql = driver_sql(clause, dialect)
         assert len(sql.encode()) <= _queries.MAX_CACHED_STATEMENT_LENGTH, sql[:80]
         assert sql.count("%(") <= _queries.MAX_CACHED_STATEMENT_PARAMS
