@@ -3,15 +3,19 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from bot.db import Database
+from bot.logs import Tally
 from bot.push.late import queue_late_reply
 from bot.read_cache import ReadCache
 from bot.store import Store, connect
 from bot.wechat.api import WeChatClient
 from core.settings import Settings
+
+SHED_LOG_SECONDS = 10.0  # under overload, one line this often says how many requests were shed
 
 
 class Services:
@@ -25,6 +29,8 @@ class Services:
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self.read_cache = ReadCache(settings.accounts.follower_cache_seconds,
                                     settings.contest.read_cache_seconds, self.store)
+        self.shed = Tally(logging.getLogger("bot.webhook"), "webhook: shed (answered at once, kept for "
+                          "later) after waiting in the queue", SHED_LOG_SECONDS)
 
     def now(self) -> dt.datetime:
         """The current time in the configured time zone."""

@@ -50,9 +50,10 @@ def receive() -> Response:
         waited = _authenticate(svc, signed)
         if waited >= svc.settings.wechat.shed_after_seconds:
             # Overload: WeChat stops waiting at 5 s, so answer at once and do nothing.
-            log.warning("webhook: shed a request that waited %.1f s; kept for later", waited)
             inbox.keep(svc, dict(args), request.get_data(cache=False))
+            svc.shed.note(waited)
             return Response("success", mimetype="text/plain")
+        svc.shed.flush()  # the burst is over: say how many it shed since the last line
         return _answer(svc, _read_body(svc, signed), signed, waited)
     except protocol.Forbidden as exc:
         log.warning("webhook: refused (%s)", exc)

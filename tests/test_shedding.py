@@ -1,6 +1,8 @@
 """Overload: a request that queued past shed_after_seconds is answered "success" with no side effect."""
 from __future__ import annotations
 
+import logging
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -12,10 +14,12 @@ from sqlalchemy import func, select
 
 from bot import routing
 from bot.context import Ctx, Incoming, Reply
+from bot.logs import Tally
 from bot.wechat.protocol import sign, waited_seconds
 from bot.wechat.simulator import message_xml
 from core.settings import Settings
 from models.accounts import User
+from models.inbox import InboxMessage
 from tests.support import TEST_TOKEN
 
 
@@ -85,3 +89,45 @@ def test_the_reply_deadline_counts_the_time_already_queued(app_factory: Callable
 def test_waited_seconds(timestamp: str, now: float, expected: float) -> None:
     """Only a plausible past timestamp counts as time spent queueing."""
     assert waited_seconds(timestamp, now, 60.0) == expected
+
+
+def test_a_burst_of_shed_requests_is_one_log_line_then_its_tally(app: Flask, caplog: pytest.LogCaptureFixture) -> None:
+    """The first shed request is logged at once; the rest of the burst in one line when a request
+    is answered again, with the count and the longest wait; each is kept in the inbox all the same."""
+    client, now = app.test_client(), time.time()
+    with caplog.at_level(logging.WARNING, logger="bot.webhook"):
+        for i in range(40):
+            assert post_signed_at(client, f"o_q{i}", "投票 1", now - 4 - (i == 7), msg_id=i).data == b"success"
+        shed = [r.getMessage() for r in caplog.records if "shed" in r.getMessage()]
+        assert len(shed) == 1 and re.search(r": 1 in 0\.0 s, the longest 4\.\d s$", shed[0]), shed
+        assert post_signed_at(client, "o_ok", "帮助", now).data != b"success"
+    shed = [r.getMessage() for r in caplog.records if "shed" in r.getMessage()]
+    assert len(shed) == 2 and re.search(r": 39 in \d+\.\d s, the longest 5\.\d s$", shed[1]), shed
+    with app.extensions["youthvoice"].db.session() as s:
+        assert s.scalar(select(func.count()).select_from(InboxMessage)) == 40
+
+
+def test_the_tally_logs_once_per_interval() -> None:
+    """Counted between lines; a line when the interval is over; nothing to flush says nothing."""
+    clock, lines = [100.0], []
+
+    class Capture(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(record.getMessage())
+
+    logger = logging.getLogger("tests.tally")
+    logger.addHandler(Capture())
+    tally = Tally(logger, "shed", 10.0, clock=lambda: clock[0])
+    tally.flush()
+    assert lines == []
+    tally.note(3.6)
+    assert lines == ["shed: 1 in 0.0 s, the longest 3.6 s"]
+    for step in range(1, 10):  # 9 more within the interval: counted, not logged
+        clock[0] = 100.0 + step
+        tally.note(3.5 + step / 10)
+    assert len(lines) == 1
+    clock[0] = 110.0
+    tally.note(3.5)
+    assert lines[1] == "shed: 10 in 9.0 s, the longest 4.4 s"
+    tally.flush()
+    assert len(lines) == 2
