@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 import time
 import uuid
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -57,6 +58,13 @@ class Voting:
         def make(i: int) -> tuple[str, bytes]:
             msg_id = self.sent_ids.setdefault((tag, i), next(_msg_ids))
             return wire.signed(self._plain(tag, i, msg_id), safe, int(time.time()) - age if age else None)
+        return make
+
+    def request_signed_at(self, safe: bool, tag: str, timestamp: Callable[[int], int]) -> loadgen.MakeRequest:
+        """Request i as `request` makes it, signed with the time `timestamp(i)` (when it is due)."""
+        def make(i: int) -> tuple[str, bytes]:
+            msg_id = self.sent_ids.setdefault((tag, i), next(_msg_ids))
+            return wire.signed(self._plain(tag, i, msg_id), safe, timestamp(i))
         return make
 
     def count(self, tag: str | None = None) -> int:
