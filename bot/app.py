@@ -16,9 +16,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or load_settings()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.wechat.max_body_bytes
-    app.extensions["youthvoice"] = Services(settings)
+    services = app.extensions["youthvoice"] = Services(settings)
+    app.before_request(services.say_notices)
     app.register_blueprint(webhook.bp)
-    console.init_app(app, app.extensions["youthvoice"])
+    console.init_app(app, services)
     cli.init_app(app)
-    scheduler.init_app(app, app.extensions["youthvoice"])
+    scheduler.init_app(app, services)
     return app

@@ -15,6 +15,7 @@ from bot.store import Store, connect
 from bot.wechat.api import WeChatClient
 from core.settings import Settings
 
+log = logging.getLogger(__name__)
 SHED_LOG_SECONDS = 10.0  # under overload, one line this often says how many requests were shed
 
 
@@ -29,8 +30,19 @@ class Services:
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self.read_cache = ReadCache(settings.accounts.follower_cache_seconds,
                                     settings.contest.read_cache_seconds, self.store)
+        # What the start found worth saying to whoever runs the server, said at the first request
+        # it serves (bot/app.py): a command line (`flask --app wsgi ...`) has no use for them
+        # before its own one line.
+        self.notices: list[str] = []
+        if settings.redis.url.startswith("memory://"):
+            self.notices.append("store: memory:// is in-process; run a single process only (use Redis for more)")
         self.shed = Tally(logging.getLogger("bot.webhook"), "webhook: shed (answered at once, kept for "
                           "later) after waiting in the queue", SHED_LOG_SECONDS)
+
+    def say_notices(self) -> None:
+        """Log the start's notices once, at the first request served."""
+        while self.notices:
+            log.warning(self.notices.pop(0))
 
     def now(self) -> dt.datetime:
         """The current time in the configured time zone."""

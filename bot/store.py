@@ -27,7 +27,6 @@ class Busy(RuntimeError):
 def connect(url: str, socket_timeout: float) -> redis.Redis:
     """Open a Redis client; `memory://` gives an in-process store."""
     if url.startswith("memory://"):
-        log.warning("store: memory:// is in-process; run a single process only (use Redis for more)")
         return _memory(url)
     return redis.Redis.from_url(url, socket_timeout=socket_timeout,
                                 socket_connect_timeout=socket_timeout,

@@ -5,6 +5,7 @@ line on stderr and exit 1, never a traceback.
 """
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from bot.app import create_app
 from core.settings import (
     EXAMPLE_CONFIG,
     PROJECT_ROOT,
@@ -300,3 +302,29 @@ def test_the_example_has_no_reminder_deadline_of_its_own() -> None:
     text = EXAMPLE_CONFIG.read_text(encoding="utf-8")
     reminders = text.split("[reminders]")[1].split("\n[")[0]
     assert "filing_deadline" not in reminders.split("#")[0] and "days_before" in reminders
+
+
+def test_a_command_on_the_embedded_defaults_prints_its_own_line_alone(tmp_path: Path) -> None:
+    """No config file at all (the quick start: SQLite and memory://): a command's one Chinese
+    line comes alone, without the start's notices for whoever runs the server."""
+    done = _flask(tmp_path, "contest", "status", "2017-11")
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert len(done.stderr.splitlines()) == 1 and done.stderr.startswith("错误：数据库："), done.stderr
+
+
+def test_the_quick_starts_notices_are_said_at_the_first_request_once(
+        tmp_path: Path, no_env: None, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """The server still hears that memory:// is for one process and that console sessions end on
+    restart: once, when it first serves; not at the second request."""
+    monkeypatch.chdir(tmp_path)  # the embedded defaults' SQLite file goes here
+    with caplog.at_level(logging.WARNING):
+        app = create_app()
+        assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+        client = app.test_client()
+        client.get("/healthz")
+        said = [r.getMessage() for r in caplog.records]
+        client.get("/healthz")
+    assert [m.split(":")[0] for m in said] == ["store", "console"]
+    assert [r.getMessage() for r in caplog.records] == said
+    app.extensions["youthvoice"].close()

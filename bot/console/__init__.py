@@ -12,5 +12,5 @@ def init_app(app: Flask, services: Services) -> None:
     settings = services.settings
     if not settings.console.enabled:
         return
-    security.configure(app, settings)
+    security.configure(app, services)
     app.register_blueprint(routes.blueprint())

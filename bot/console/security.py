@@ -43,8 +43,13 @@ def secret_key(settings: Settings) -> str:
         return key
     if not is_quick_start(settings):
         raise SettingsError("console.settings.secret_key", min=SECRET_MIN_CHARS)
-    log.warning("console: quick start without a secret key of its own; sessions end on restart")
     return secrets.token_hex(32)
+
+
+def has_own_key(settings: Settings) -> bool:
+    """Whether the console signs with a key of the settings (not one made for this process)."""
+    key = settings.console.secret_key
+    return bool(key) and key != example_secret() and len(key) >= SECRET_MIN_CHARS
 
 
 def check_numbers(c: ConsoleSettings) -> None:
@@ -59,11 +64,14 @@ def check_numbers(c: ConsoleSettings) -> None:
             raise SettingsError("settings.range", key=f"console.{key}")
 
 
-def configure(app: Flask, settings: Settings) -> None:
+def configure(app: Flask, services: Services) -> None:
     """Sign sessions, harden the cookie and check CSRF on every console form."""
+    settings = services.settings
     c = settings.console
     check_numbers(c)
     app.secret_key = secret_key(settings)
+    if not has_own_key(settings):
+        services.notices.append("console: quick start without a secret key of its own; sessions end on restart")
     app.config.update(
         SESSION_COOKIE_NAME="yv_console", SESSION_COOKIE_PATH=CONSOLE_PATH,
         SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=c.https,
