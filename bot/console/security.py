@@ -38,9 +38,8 @@ def example_secret() -> str:
 
 def secret_key(settings: Settings) -> str:
     """The key that signs the session; outside the quick start a weak one stops start-up."""
-    key = settings.console.secret_key
-    if key and key != example_secret() and len(key) >= SECRET_MIN_CHARS:
-        return key
+    if has_own_key(settings):
+        return settings.console.secret_key
     if not is_quick_start(settings):
         raise SettingsError("console.settings.secret_key", min=SECRET_MIN_CHARS)
     return secrets.token_hex(32)
