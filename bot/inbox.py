@@ -45,25 +45,37 @@ def drain(services: Services, budget_seconds: float) -> int:
     stop, handled = time.monotonic() + budget_seconds, 0
     while time.monotonic() < stop:
         with services.db.session() as session:
-            ids = inbox.due_ids(session, services.clock(), LEASE, BATCH)
-        if not ids:
+            batch = inbox.claim(session, services.clock(), LEASE, BATCH)
+        if not batch:
             break
-        handled += sum(_take(services, row_id) for row_id in ids if time.monotonic() < stop)
+        handled += _handle_batch(services, batch, stop)
     return handled
 
 
-def _take(services: Services, row_id: int) -> bool:
-    """Claim one row, handle it, and record the outcome."""
+def _handle_batch(services: Services, batch: list[inbox.Claimed], stop: float) -> int:
+    """Handle the rows taken, record each failure as it comes and the successes together, and
+    give back what the time left no room for; returns how many were handled.
+
+    A drain that dies mid-batch leaves its handled rows marked as taken: after the lease, the
+    next drain handles them again under their dedupe keys, which outlive it (see LEASE).
+    """
+    done: list[int] = []
+    left: list[int] = []
+    for row in batch:
+        if time.monotonic() >= stop:
+            left.append(row.id)
+            continue
+        error, final = _handle(services, row.query, row.body.encode())
+        if error is None:
+            done.append(row.id)
+            continue
+        limit = 1 if final else services.settings.push.max_attempts
+        with services.db.session() as session:
+            inbox.finish(session, row.id, services.clock(), error, limit)
     with services.db.session() as session:
-        if not inbox.claim(session, row_id, services.clock(), LEASE):
-            return False
-        row = session.get_one(inbox.InboxMessage, row_id)  # claimed just above, so it exists
-        query, body = dict(row.query), row.body.encode()
-    error, final = _handle(services, query, body)
-    limit = 1 if final else services.settings.push.max_attempts
-    with services.db.session() as session:
-        inbox.finish(session, row_id, services.clock(), error, limit)
-    return error is None
+        inbox.mark_done(session, done, services.clock())
+        inbox.release(session, left)
+    return len(done)
 
 
 def _handle(services: Services, query: dict[str, Any], body: bytes) -> tuple[str | None, bool]:

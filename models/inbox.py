@@ -1,14 +1,15 @@
 """Messages shed under overload, kept to be handled once the rush is over."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from enum import StrEnum
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import JSON, String, Text, insert, or_, select, text, update
-from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
 
 from models.base import Base, run_driver_sql, stored_utc, utcnow
 
@@ -56,26 +57,59 @@ def keep(session: Session, query: dict[str, Any], body: str, now: dt.datetime) -
                                                 state=InboxState.QUEUED, attempts=0))
 
 
-def due_ids(session: Session, now: dt.datetime, lease: dt.timedelta, limit: int) -> list[int]:
-    """Queued rows, and rows whose worker vanished past its lease, oldest first."""
-    stale = (InboxMessage.state == InboxState.WORKING) & (InboxMessage.claimed_at < now - lease)
-    stmt = (select(InboxMessage.id).where(or_(InboxMessage.state == InboxState.QUEUED, stale))
-            .order_by(InboxMessage.id).limit(limit))
-    return list(session.scalars(stmt))
+@dataclasses.dataclass(frozen=True)
+class Claimed:
+    """A kept request taken by this drain: what it needs to handle it."""
+
+    id: int
+    query: dict[str, Any]
+    body: str
 
 
-def claim(session: Session, row_id: int, now: dt.datetime, lease: dt.timedelta) -> bool:
-    """Take one row for this worker (compare-and-set, so two workers never both take it)."""
+def _due(now: dt.datetime, lease: dt.timedelta) -> ColumnElement[bool]:
+    """Queued rows, and rows whose drain vanished past its lease."""
     stale = (InboxMessage.state == InboxState.WORKING) & (InboxMessage.claimed_at < now - lease)
-    stmt = (update(InboxMessage).where(InboxMessage.id == row_id)
-            .where(or_(InboxMessage.state == InboxState.QUEUED, stale))
-            .values(state=InboxState.WORKING, claimed_at=now, attempts=InboxMessage.attempts + 1))
-    return cast(CursorResult[Any], session.execute(stmt)).rowcount == 1
+    return or_(InboxMessage.state == InboxState.QUEUED, stale)
+
+
+def claim(session: Session, now: dt.datetime, lease: dt.timedelta, limit: int) -> list[Claimed]:
+    """Take up to `limit` due rows, oldest first, in one statement.
+
+    On PostgreSQL the rows another drain is taking are skipped (FOR UPDATE SKIP LOCKED) and the
+    ones taken are marked in the same statement, so two drains never both take a row; SQLite's
+    single writer does the same. One statement for a batch replaces a read of the due ids, then
+    a compare-and-set and a load for each row: they were most of a drained row's cost.
+    """
+    due = (select(InboxMessage.id).where(_due(now, lease)).order_by(InboxMessage.id).limit(limit)
+           .with_for_update(skip_locked=True))
+    stmt = (update(InboxMessage).where(InboxMessage.id.in_(due.scalar_subquery()))
+            .values(state=InboxState.WORKING, claimed_at=now, attempts=InboxMessage.attempts + 1)
+            .returning(InboxMessage.id, InboxMessage.query, InboxMessage.body)
+            .execution_options(synchronize_session=False))
+    return sorted((Claimed(*row) for row in session.execute(stmt)), key=lambda c: c.id)
+
+
+def mark_done(session: Session, row_ids: list[int], now: dt.datetime) -> None:
+    """Mark rows handled, in one statement."""
+    if row_ids:
+        session.execute(update(InboxMessage).where(InboxMessage.id.in_(row_ids))
+                        .values(state=InboxState.DONE, done_at=now, last_error=None)
+                        .execution_options(synchronize_session=False))
+
+
+def release(session: Session, row_ids: list[int]) -> None:
+    """Give back rows taken but not reached before the drain's time ran out: queued again, their
+    attempt not counted, for the next drain rather than after the lease."""
+    if row_ids:
+        session.execute(update(InboxMessage)
+                        .where(InboxMessage.id.in_(row_ids), InboxMessage.state == InboxState.WORKING)
+                        .values(state=InboxState.QUEUED, claimed_at=None, attempts=InboxMessage.attempts - 1)
+                        .execution_options(synchronize_session=False))
 
 
 def finish(session: Session, row_id: int, now: dt.datetime, error: str | None,
            max_attempts: int) -> None:
-    """Mark a row done, or back to the queue (failed after too many attempts)."""
+    """Mark one row done, or back to the queue (failed after too many attempts)."""
     row = session.get(InboxMessage, row_id)
     if row is None:
         return

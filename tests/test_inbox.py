@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+import pytest
 import xmltodict
 from flask import Flask
 from sqlalchemy import func, select
@@ -16,6 +17,7 @@ from bot.services import Services
 from bot.wechat.protocol import sign
 from bot.wechat.simulator import message_xml
 from core.settings import Settings
+from models import inbox as rows
 from models.contest_votes import Vote
 from models.inbox import InboxMessage, InboxState
 from models.outbox import OutboxMessage
@@ -96,16 +98,15 @@ def test_an_unreadable_kept_request_fails_without_retrying(services: Services) -
 
 
 def test_two_drains_never_handle_one_request_twice(app: Flask, services: Services, clock: Clock) -> None:
-    """Claims are compare-and-set: a second worker finds nothing to take."""
+    """A row taken is marked in the same statement: a second drain finds nothing to take."""
     _voting(services, clock, "o_twice")
     post_signed_at(app.test_client(), "o_twice", "投票 1", time.time() - 5, msg_id=55)
     with services.db.session() as s:
         row_id = s.scalars(select(InboxMessage.id)).one()
-    from models import inbox as rows
     with services.db.session() as s:
-        assert rows.claim(s, row_id, services.clock(), inbox.LEASE)
+        assert [c.id for c in rows.claim(s, services.clock(), inbox.LEASE, 10)] == [row_id]
     with services.db.session() as s:
-        assert not rows.claim(s, row_id, services.clock(), inbox.LEASE)
+        assert rows.claim(s, services.clock(), inbox.LEASE, 10) == []
     assert inbox.drain(services, 10) == 0 and _count(services, Vote) == 0
     clock.advance(inbox.LEASE * 2)  # the first worker vanished: its lease runs out
     assert inbox.drain(services, 10) == 1 and _count(services, Vote) == 1
@@ -121,3 +122,49 @@ def test_inbox_commands(app: Flask, services: Services, clock: Clock) -> None:
     assert drained.exit_code == 0 and drained.output.splitlines()[-1] == "1"
     assert "已处理：1" in runner.invoke(args=["inbox", "status"]).output
     assert _count(services, Vote) == 1
+
+
+def _shed_votes(app: Flask, services: Services, clock: Clock, count: int) -> list[int]:
+    """`count` shed votes kept in the inbox; their row ids, oldest first."""
+    _voting(services, clock, *[f"o_b{i}" for i in range(count)])
+    client = app.test_client()
+    for i in range(count):
+        post_signed_at(client, f"o_b{i}", "投票 1", time.time() - 5, msg_id=700 + i)
+    with services.db.session() as s:
+        return list(s.scalars(select(InboxMessage.id).order_by(InboxMessage.id)))
+
+
+def test_rows_taken_but_not_reached_are_given_back_uncounted(app: Flask, services: Services,
+                                                            clock: Clock) -> None:
+    """Released rows are queued again with their attempt not counted; the next drain takes them."""
+    ids = _shed_votes(app, services, clock, 3)
+    with services.db.session() as s:
+        taken = rows.claim(s, services.clock(), inbox.LEASE, 10)
+        assert [c.id for c in taken] == ids and "投票 1" in taken[0].body  # the body as received
+        rows.release(s, ids[1:])
+    with services.db.session() as s:
+        state = {r.id: (r.state, r.attempts) for r in s.scalars(select(InboxMessage))}
+    assert state == {ids[0]: (InboxState.WORKING, 1), ids[1]: (InboxState.QUEUED, 0),
+                     ids[2]: (InboxState.QUEUED, 0)}
+    assert inbox.drain(services, 10) == 2 and _count(services, Vote) == 2
+    assert _count(services, InboxMessage, InboxMessage.state == InboxState.DONE) == 2
+
+
+def test_a_batch_takes_the_oldest_first_up_to_its_limit(app: Flask, services: Services, clock: Clock) -> None:
+    """Two batches of two over three rows: the oldest two, then the last one."""
+    ids = _shed_votes(app, services, clock, 3)
+    with services.db.session() as s:
+        assert [c.id for c in rows.claim(s, services.clock(), inbox.LEASE, 2)] == ids[:2]
+    with services.db.session() as s:
+        assert [c.id for c in rows.claim(s, services.clock(), inbox.LEASE, 2)] == ids[2:]
+
+
+def test_a_drain_skips_the_rows_another_is_taking(app: Flask, services: Services, clock: Clock) -> None:
+    """PostgreSQL: while one drain's claim is not yet committed, another takes the other rows
+    instead of waiting for it or taking the same ones."""
+    if services.db.dialect != "postgresql":
+        pytest.skip("SQLite has one writer: a second claim waits for the first")
+    ids = _shed_votes(app, services, clock, 3)
+    with services.db.session() as first, services.db.session() as second:
+        assert [c.id for c in rows.claim(first, services.clock(), inbox.LEASE, 1)] == ids[:1]
+        assert [c.id for c in rows.claim(second, services.clock(), inbox.LEASE, 10)] == ids[1:]
