@@ -26,7 +26,7 @@ from models.activities import (
 )
 from models.activity_export import rows_of
 from models.activity_figures import Figures, actual_verdicts, org_figures, town_figures
-from models.base import KEY_MAX, is_key
+from models.base import KEY_MAX, get_by_key
 from models.corrections import in_effect
 from models.filing import FilingItem, Intention
 from models.orgs import orgs_of
@@ -110,7 +110,7 @@ def publish(msg: Incoming, ctx: Ctx) -> Reply:
     capacity = re.sub(r"[人名个位]$", "", rest.removeprefix("名额").strip())
     if number is None or (capacity and not _is_capacity(capacity)):
         return Reply(text=t("activities.publish.usage"))
-    item = ctx.session.get(FilingItem, number) if is_key(number) else None
+    item = get_by_key(ctx.session, FilingItem, number)
     if item is None or not _may_manage(ctx, item):
         return Reply(text=t("activities.refused.unknown", id=number))
     options = rules.PublishOptions(capacity=int(capacity) if capacity else None)
@@ -415,7 +415,7 @@ def roster(msg: Incoming, ctx: Ctx) -> Reply:
     if match is None or match.group(1) is None:
         return Reply(text=t("activities.roster.usage"))
     number, page = int(match.group(1)), int(match.group(2) or 1)
-    item = ctx.session.get(FilingItem, number) if is_key(number) else None
+    item = get_by_key(ctx.session, FilingItem, number)
     if item is None or not _may_manage(ctx, item):
         return Reply(text=t("activities.refused.unknown", id=number))
     activity = rules.published(ctx.session, number)

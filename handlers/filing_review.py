@@ -12,7 +12,7 @@ from bot.context import BotError, Ctx, Incoming, Reply
 from bot.wechat.protocol import MAX_TEXT_BYTES, fit_text
 from core.texts import t
 from handlers.filing import activity_text
-from models.base import is_key
+from models.base import get_by_key
 from models.filing import FilingItem, FilingReview, ReviewState
 from models.filing_ops import (
     ReviewConflict,
@@ -88,7 +88,7 @@ def show(msg: Incoming, ctx: Ctx) -> Reply:
     match = SHOW.match(msg.text)
     assert match is not None  # guarded by the route's pattern
     number = int(match.group(1))
-    item = ctx.session.get(FilingItem, number) if is_key(number) else None
+    item = get_by_key(ctx.session, FilingItem, number)
     if item is None:
         return Reply(text=t("filing.review.unknown", id=match.group(1)))
     return Reply(text=activity_in_full(ctx, item))

@@ -31,7 +31,7 @@ from models.activities import (
     RegState,
     time_window,
 )
-from models.base import is_key
+from models.base import get_by_key, is_key
 from models.filing import FilingItem, ReviewState
 from models.notices import notify
 from models.outbox import withdraw
@@ -74,7 +74,7 @@ class PublishOptions:
 def publish(session: Session, item_id: int, options: PublishOptions, by: str, now: dt.datetime,
             rules: ActivitySettings, tz: ZoneInfo) -> tuple[Activity, bool]:
     """Open an approved activity for registration; a second publish updates its options."""
-    item = session.get(FilingItem, item_id) if is_key(item_id) else None
+    item = get_by_key(session, FilingItem, item_id)
     if item is None:
         raise Refusal("unknown", id=item_id)
     if item.review_state != ReviewState.APPROVED:
@@ -422,7 +422,7 @@ def rate(session: Session, item_id: int, user: User, score: int, comment: str, n
 
 def hide_comment(session: Session, rating_id: int, by: str, now: dt.datetime) -> Rating:
     """Hide a comment from the organisation's view (platform admins), logged with its text."""
-    rating = session.get(Rating, rating_id) if is_key(rating_id) else None
+    rating = get_by_key(session, Rating, rating_id)
     if rating is None or not rating.comment:
         raise Refusal("comment_unknown", id=rating_id)
     if rating.hidden_at is None:

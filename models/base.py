@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy import DateTime, MetaData
 from sqlalchemy.engine import Dialect, Row
@@ -78,6 +78,7 @@ def driver_sql(clause: TextClause, dialect: Dialect) -> str:
     return " ".join(sql.split())
 
 
+M = TypeVar("M")
 KEY_MAX = 2**31 - 1  # the largest id or number a column holds (PostgreSQL's integer)
 
 
@@ -85,6 +86,12 @@ def is_key(number: int) -> bool:
     """Whether a number typed in chat can be an id or a number at all: a longer one finds nothing,
     and must not reach the driver (SQLite overflows past 2**63, PostgreSQL past its integer)."""
     return 0 <= number <= KEY_MAX
+
+
+def get_by_key(session: Session, model: type[M], key: int, **options: Any) -> M | None:
+    """`session.get` for a number someone typed: None for one no column holds, as for any other
+    number that is no row's, rather than the driver's overflow."""
+    return session.get(model, key, **options) if is_key(key) else None
 
 
 def stored_utc(value: dt.datetime) -> dt.datetime:

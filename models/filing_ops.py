@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from core.texts import t
 from models.accounts import User
-from models.base import is_key
+from models.base import get_by_key
 from models.filing import Filing, FilingItem, FilingReview, ReviewState, scale_bounds
 from models.orgs import OrgAdmin, Organisation, admin_openids
 from models.outbox import Channel, enqueue
@@ -83,7 +83,7 @@ def review_item(session: Session, item_id: int, state: ReviewState, reason: str,
     The same decision again records and queues nothing (True only when something was recorded);
     another decision is a change only when `change` says so, else ReviewConflict.
     """
-    item = session.get(FilingItem, item_id, with_for_update=True) if is_key(item_id) else None
+    item = get_by_key(session, FilingItem, item_id, with_for_update=True)
     if item is None:
         raise ReviewError(f"no activity {item_id}")
     if state == ReviewState.REJECTED and not reason:

@@ -43,13 +43,13 @@ from models.orgs import admin_openids
 TIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d")
 
 
-
 def entry_number(text: str) -> int:
     """A project's number from a form or a link; werkzeug reads a ValueError as none given."""
     number = int(text)
     if not is_key(number):
         raise ValueError(text)
     return number
+
 
 def _month_or_404(month: str) -> str:
     if not is_month(month):
