@@ -55,13 +55,11 @@ class Voting:
     def request(self, safe: bool, tag: str, age: int = 0) -> loadgen.MakeRequest:
         """Request i: voter i of the tag votes for entry i mod 30 + 1 (its MsgId kept for retries),
         signed `age` seconds before it is made (a pool signed beforehand: see bench/webhook.py)."""
-        def make(i: int) -> tuple[str, bytes]:
-            msg_id = self.sent_ids.setdefault((tag, i), next(_msg_ids))
-            return wire.signed(self._plain(tag, i, msg_id), safe, int(time.time()) - age if age else None)
-        return make
+        return self.request_signed_at(safe, tag, lambda i: int(time.time()) - age)
 
     def request_signed_at(self, safe: bool, tag: str, timestamp: Callable[[int], int]) -> loadgen.MakeRequest:
-        """Request i as `request` makes it, signed with the time `timestamp(i)` (when it is due)."""
+        """Request i: voter i of the tag votes for entry i mod 30 + 1 (its MsgId kept for retries),
+        signed with the time `timestamp(i)` (e.g. when it is due: see bench/overload.py)."""
         def make(i: int) -> tuple[str, bytes]:
             msg_id = self.sent_ids.setdefault((tag, i), next(_msg_ids))
             return wire.signed(self._plain(tag, i, msg_id), safe, timestamp(i))
